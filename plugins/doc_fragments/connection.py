@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    """Connection options shared by every threecx.xapi module."""
+
+    DOCUMENTATION = r"""
+options:
+  base_url:
+    description:
+      - Root URL of the PBX, for example V(https://pbx.example.com:5001) (hosted PBXs often use port 5001).
+      - A trailing V(/) or V(/xapi/v1) is accepted and ignored.
+      - If not set, the value of the E(THREECX_BASE_URL) environment variable is used.
+    type: str
+    required: true
+  client_id:
+    description:
+      - Client id of the API client (Admin Console > Integrations > API).
+      - With O(client_secret), the module logs in at V(/connect/token) and logs in again once when a token is refused.
+      - One of O(client_id) or O(access_token) is required.
+      - If not set, the value of the E(THREECX_CLIENT_ID) environment variable is used.
+    type: str
+  client_secret:
+    description:
+      - Secret of the API client; never shown in output, diff or errors.
+      - If not set, the value of the E(THREECX_CLIENT_SECRET) environment variable is used.
+    type: str
+  access_token:
+    description:
+      - A token issued before, for example by M(threecx.xapi.token), so that many tasks share one login.
+      - 3CX keeps one active token per client; every new login revokes the previous token.
+      - When O(client_id) and O(client_secret) are given too, a refused token is replaced by a new login.
+      - If not set, the value of the E(THREECX_ACCESS_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the PBX's TLS certificate. Turn off only for a test PBX with a self-signed certificate; prefer O(ca_path).
+      - If not set, the value of the E(THREECX_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM CA bundle to verify the PBX's certificate with.
+      - If not set, the value of the E(THREECX_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP answer.
+      - If not set, the value of the E(THREECX_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How often a request is retried after a connection error or an HTTP 429, 502, 503 or 504, with exponential
+        backoff and honouring C(Retry-After).
+      - A create whose outcome is unknown is never sent again before the module has looked whether it took effect.
+      - If not set, the value of the E(THREECX_RETRIES) environment variable is used.
+    type: int
+    default: 3
+notes:
+  - Explicit options take precedence over environment variables, and C(module_defaults) for the action group
+    C(group/threecx.xapi.xapi) are explicit options.
+requirements:
+  - requests
+"""

@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP client for the 3CX Configuration API (XAPI).
+
+Knows HTTP, tokens, retries and the OData error shape; knows nothing about
+Ansible results. Every failure is raised as XapiError with a message that is
+safe to show: it never contains the client secret or a token.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import time
+import traceback
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not a target
+    from urlparse import urlsplit  # type: ignore
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+API_PREFIX = "/xapi/v1"
+TOKEN_PATH = "/connect/token"
+RETRY_STATUSES = (429, 502, 503, 504)
+# A 429 or 503 is the server refusing the request: nothing was applied.
+# 502 and 504 come from proxies and may hide a request that did reach the PBX.
+REFUSED_STATUSES = (429, 503)
+IDEMPOTENT_METHODS = ("GET", "PATCH", "DELETE")
+MAX_RETRY_AFTER = 300.0
+
+HINTS = {
+    401: "The token was refused: it expired, or another client login with the same client id revoked it "
+         "(3CX keeps one active token per client). Give client_id and client_secret so the module can log in again.",
+    403: "The API client lacks the rights for this call: give its role System Owner in Admin Console > "
+         "Integrations > API, and check that the PBX has an Enterprise licence (XAPI needs 8SC+).",
+    404: "Check base_url (the PBX root, e.g. https://pbx.example.com:5001) and that the entity still exists.",
+}
+TLS_HINT = ("Certificate verification failed. Set ca_path to the CA bundle that signed the PBX certificate, "
+            "or validate_certs: false for a test PBX with a self-signed certificate.")
+
+
+class XapiError(Exception):
+    """A failed XAPI call, rendered once into a message fit for users."""
+
+    def __init__(self, message, status=None, method=None, path=None, reasons=None, hint=None):
+        super(XapiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.reasons = reasons or []
+        self.hint = hint
+
+    def __str__(self):
+        text = self.message
+        if self.hint:
+            text = "%s Hint: %s" % (text, self.hint)
+        return text
+
+    def as_dict(self):
+        """Structured fields for a task result."""
+        return {"status": self.status, "method": self.method, "path": self.path,
+                "reasons": self.reasons, "hint": self.hint}
+
+
+class XapiOutcomeUnknown(XapiError):
+    """A write whose request was sent but whose answer never came.
+
+    The caller must re-read before deciding whether to send it again.
+    """
+
+
+def normalize_base_url(base_url):
+    """Accept the PBX root with or without a trailing slash or /xapi/v1."""
+    url = (base_url or "").strip().rstrip("/")
+    if url.lower().endswith(API_PREFIX):
+        url = url[:-len(API_PREFIX)].rstrip("/")
+    return url
+
+
+def odata_reasons(body):
+    """Turn an OData (or OAuth) error body into a list of readable reasons."""
+    if not isinstance(body, dict):
+        return []
+    error = body.get("error")
+    if isinstance(error, str):  # OAuth shape from /connect/token
+        description = body.get("error_description")
+        return ["%s: %s" % (error, description) if description else error]
+    if not isinstance(error, dict):
+        return []
+    reasons = []
+    for detail in error.get("details") or []:
+        if not isinstance(detail, dict):
+            continue
+        message = " ".join(str(detail.get("message") or "").split())
+        target = detail.get("target")
+        if message:
+            reasons.append("%s: %s" % (target, message) if target else message)
+    if not reasons:
+        message = " ".join(str(error.get("message") or "").split())
+        target = error.get("target")
+        if message:
+            reasons.append("%s: %s" % (target, message) if target else message)
+    return reasons
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, min(float(value), MAX_RETRY_AFTER))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, min(when.timestamp() - now, MAX_RETRY_AFTER))
+
+
+class XapiClient:
+    """A session against one PBX.
+
+    Tokens come from client credentials or are given. A 401 triggers one new
+    login (client credentials needed) and one retry. Connection errors, 429
+    and 502/503/504 are retried with exponential backoff, honouring
+    Retry-After, except a POST whose outcome is unknown: that one raises
+    XapiOutcomeUnknown so that the caller re-reads first.
+    """
+
+    def __init__(self, base_url, client_id=None, client_secret=None, access_token=None,
+                 validate_certs=True, ca_path=None, timeout=30, retries=3,
+                 backoff=0.5, session=None, sleep=time.sleep, on_token=None):
+        self.base_url = normalize_base_url(base_url)
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._token = access_token
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self._sleep = sleep
+        self._on_token = on_token
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session = session if session is not None else requests.Session()
+        self.request_count = 0
+        if self._token and on_token:
+            on_token(self._token)
+
+    @property
+    def can_login(self):
+        return bool(self.client_id and self._client_secret)
+
+    # -- public verbs -----------------------------------------------------
+
+    def get(self, path, query=None):
+        return self.request("GET", path, query=query)
+
+    def post(self, path, body):
+        return self.request("POST", path, body=body)
+
+    def patch(self, path, body):
+        return self.request("PATCH", path, body=body)
+
+    def delete(self, path):
+        return self.request("DELETE", path)
+
+    def get_url(self, link):
+        """GET a link the server handed out (an @odata.nextLink).
+
+        Only its path and query are used: the token is never sent to another host.
+        """
+        parts = urlsplit(link)
+        path = parts.path
+        if path.startswith(API_PREFIX):
+            path = path[len(API_PREFIX):]
+        return self.request("GET", path, query=parts.query or None)
+
+    def token(self):
+        """The bearer token, logging in first when none is held yet."""
+        if not self._token:
+            self.login()
+        return self._token
+
+    def login(self):
+        """Ask /connect/token for a new token (this revokes the previous one)."""
+        if not self.can_login:
+            raise XapiError("No access token and no client credentials: give client_id and client_secret, or access_token.")
+        form = {"client_id": self.client_id, "client_secret": self._client_secret, "grant_type": "client_credentials"}
+        response = self._send_with_retries("POST", self.base_url + TOKEN_PATH, TOKEN_PATH, data=form, authenticated=False)
+        if response.status_code != 200:
+            raise self._error(response, "POST", TOKEN_PATH, prefix="Login to the PBX failed",
+                              hint="Check client_id and client_secret (Admin Console > Integrations > API; the key is shown once)."
+                              if response.status_code in (400, 401) else None)
+        body = self._json(response, "POST", TOKEN_PATH)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not token:
+            raise XapiError("Login to the PBX failed: the answer of POST %s held no access_token." % TOKEN_PATH,
+                            status=response.status_code, method="POST", path=TOKEN_PATH)
+        self._token = token
+        self.token_expires_in = body.get("expires_in")
+        if self._on_token:
+            self._on_token(token)
+        return token
+
+    # -- core -------------------------------------------------------------
+
+    def request(self, method, path, query=None, body=None):
+        """Send an API request; answer the decoded JSON body or None (204)."""
+        url, shown = self.base_url + API_PREFIX + path, API_PREFIX + path
+        if query:
+            url = "%s?%s" % (url, query)
+        self.token()
+        response = self._send_with_retries(method, url, shown, json=body)
+        if response.status_code == 401 and self.can_login:
+            self.login()
+            response = self._send_with_retries(method, url, shown, json=body)
+        if response.status_code >= 400:
+            raise self._error(response, method, shown)
+        if response.status_code == 204 or not response.content:
+            return None
+        return self._json(response, method, shown)
+
+    def _send_with_retries(self, method, url, shown, authenticated=True, **kwargs):
+        # A token request may be repeated freely: a second login only revokes the first token.
+        repeatable = method in IDEMPOTENT_METHODS or not authenticated
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, url, authenticated, **kwargs)
+            except requests.exceptions.SSLError:
+                raise XapiError("TLS error on %s %s." % (method, shown), method=method, path=shown, hint=TLS_HINT)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                sent = not isinstance(exc, (requests.exceptions.ConnectTimeout,)) and not _never_connected(exc)
+                if sent and not repeatable:
+                    raise XapiOutcomeUnknown("%s %s: the connection failed after the request was sent (%s); "
+                                             "its outcome is unknown." % (method, shown, type(exc).__name__),
+                                             method=method, path=shown)
+                if attempt >= self.retries:
+                    raise XapiError("%s %s failed after %d attempts: %s." % (method, shown, attempt + 1, _describe(exc)),
+                                    method=method, path=shown,
+                                    hint="Check that base_url is reachable from the Ansible host and the port is right.")
+                self._sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            status = response.status_code
+            if status not in RETRY_STATUSES or attempt >= self.retries:
+                return response
+            if status not in REFUSED_STATUSES and not repeatable:
+                raise XapiOutcomeUnknown("%s %s answered HTTP %d from a gateway; the outcome is unknown." % (method, shown, status),
+                                         status=status, method=method, path=shown)
+            delay = parse_retry_after(response.headers.get("Retry-After"))
+            self._sleep(self._backoff(attempt) if delay is None else delay)
+            attempt += 1
+
+    def _send(self, method, url, authenticated, **kwargs):
+        headers = {"Accept": "application/json"}
+        if authenticated:
+            headers["Authorization"] = "Bearer %s" % self._token
+        self.request_count += 1
+        return self.session.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify, **kwargs)
+
+    def _backoff(self, attempt):
+        return self.backoff * (2 ** attempt)
+
+    @staticmethod
+    def _json(response, method, shown):
+        try:
+            return response.json()
+        except ValueError:
+            raise XapiError("%s %s answered HTTP %d with a body that is not JSON." % (method, shown, response.status_code),
+                            status=response.status_code, method=method, path=shown)
+
+    @staticmethod
+    def _error(response, method, shown, prefix=None, hint=None):
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        reasons = odata_reasons(body)
+        head = "%s: " % prefix if prefix else ""
+        message = "%s%s %s failed with HTTP %d" % (head, method, shown, status)
+        if reasons:
+            message += ": " + "; ".join(reasons)
+        else:
+            message += "."
+        return XapiError(message, status=status, method=method, path=shown, reasons=reasons,
+                         hint=hint or HINTS.get(status))
+
+
+def _never_connected(exc):
+    """True when the request cannot have reached the server."""
+    text = repr(exc)
+    return "NewConnectionError" in text or "Connection refused" in text or "NameResolutionError" in text
+
+
+def _describe(exc):
+    """A short reason without URLs (they are shown elsewhere) or secrets."""
+    text = str(exc)
+    for marker in ("NewConnectionError", "Connection refused", "NameResolutionError", "Read timed out", "Connection aborted"):
+        if marker in text:
+            return marker.lower()
+    return type(exc).__name__

@@ -1,0 +1,276 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: callflow_app
+short_description: Manage a 3CX Call Flow App idempotently
+version_added: 1.0.0
+description:
+  - Creates, updates or deletes a Call Flow App (a C# call-processing script bound to a DN number) on a 3CX V20 PBX
+    through the Configuration API (XAPI).
+  - The app is read, compared with the options given, and only the properties that differ are sent (PATCH).
+    A second run with the same options changes nothing and sends no write.
+  - Only the options you set are compared. O(script_code) is compared after normalising line endings and trailing
+    blanks; O(groups) as a set keyed by C(GroupId), each element as a subset; O(trunk) as a subset.
+  - The app is found by O(id) if given, else by O(number), else by O(name). More than one match is an error that
+    lists the matching ids.
+  - The properties the PBX computes (C(CompilationLastSuccess), C(CompilationResult), C(CompilationSucceeded),
+    C(InvalidScript), C(IsRegistered), C(RejectedCode)) are not options; they are returned in RV(callflow_app).
+extends_documentation_fragment:
+  - threecx.xapi.connection
+attributes:
+  check_mode:
+    description: Runs the same lookup and compare, sends no POST, PATCH or DELETE, and returns the predicted entity.
+    support: full
+  diff_mode:
+    description: Shows before and after of the managed properties; the same in check mode and in a real run.
+    support: full
+  action_group:
+    description: Use C(group/threecx.xapi.xapi) in C(module_defaults) to set the connection options.
+    support: full
+    membership:
+      - threecx.xapi.xapi
+options:
+  id:
+    description:
+      - Id of the app, assigned by the PBX. Finds the app by id; an app cannot be created with a chosen id.
+    type: int
+  number:
+    description:
+      - DN number of the app. Finds the app when O(id) is not given. Needed to create an app.
+      - Set at creation only; a different number for an existing app is refused before any write, in check mode too.
+    type: str
+  name:
+    description:
+      - Name of the app. Finds the app when neither O(id) nor O(number) is given. Needed to create an app.
+      - Names are not unique on the PBX; when two apps share a name, give O(id) or O(number).
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the app, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  routing_type:
+    description:
+      - How calls reach the app, spelt as the API spells it.
+    type: str
+    choices: [DialCode, Forward, Trunk]
+  script_code:
+    description:
+      - C# source of the app, typically from C(lookup('file', ...)) or C(lookup('template', ...)).
+      - Compared after normalising line endings and trailing blanks, which the PBX may rewrite.
+    type: str
+  transcription_mode:
+    description:
+      - Transcription of the app's calls, spelt as the API spells it.
+    type: str
+    choices: [Nothing, Voicemail, Recordings, Both, Inherit]
+  groups:
+    description:
+      - "Department memberships, as a list of C(Pbx.UserGroup) objects spelt as the API spells them,
+        for example C([{GroupId: 2, Rights: {RoleName: users}}]), or the same list as a JSON string."
+      - Every element needs C(GroupId). The list replaces the app's memberships whole.
+      - Compared as a set keyed by C(GroupId); within an element only the keys you give are compared.
+    type: raw
+  trunk:
+    description:
+      - "Trunk of the app, as a C(Pbx.Trunk) object spelt as the API spells it, for example C({Number: '10000'}),
+        or the same object as a JSON string. Compared as a subset."
+    type: raw
+  wait_for_compilation:
+    description:
+      - After a create or a script change, wait until the PBX has compiled the script.
+      - If compilation fails, the task fails with the compiler's error lines (C(E:)) and returns the app.
+    type: bool
+    default: false
+  compilation_timeout:
+    description:
+      - Seconds to wait for compilation when O(wait_for_compilation=true).
+    type: int
+    default: 60
+  diff_script:
+    description:
+      - Show script bodies in the diff. V(false) shows only their size and a hash, for scripts that hold secrets.
+    type: bool
+    default: true
+seealso:
+  - module: threecx.xapi.callflow_app_info
+author:
+  - threecx.xapi contributors
+"""
+
+EXAMPLES = r"""
+- name: Share connection options through the action group
+  module_defaults:
+    group/threecx.xapi.xapi:
+      base_url: https://pbx.example.com:5001
+      client_id: "{{ vault_threecx_client_id }}"
+      client_secret: "{{ vault_threecx_client_secret }}"
+  block:
+    - name: Ensure the night-service toggle exists
+      threecx.xapi.callflow_app:
+        number: "8100"
+        name: Night service toggle
+        routing_type: DialCode
+        script_code: "{{ lookup('file', 'files/night_toggle.cs') }}"
+        groups:
+          - GroupId: 2
+            Rights:
+              RoleName: users
+        wait_for_compilation: true
+
+    - name: Rename an app found by its number
+      threecx.xapi.callflow_app:
+        number: "8100"
+        name: Night service
+
+    - name: Keep a script that embeds a token out of the diff
+      threecx.xapi.callflow_app:
+        number: "8200"
+        name: CRM lookup
+        script_code: "{{ lookup('template', 'templates/crm_lookup.cs.j2') }}"
+        diff_script: false
+
+    - name: Remove an app
+      threecx.xapi.callflow_app:
+        number: "8100"
+        state: absent
+"""
+
+RETURN = r"""
+callflow_app:
+  description:
+    - The app as the PBX returns it after the task, with C(ScriptCode), C(Groups) and C(Trunk).
+    - In check mode, the predicted app. V({}) after a delete or when the app is absent.
+  returned: always
+  type: dict
+  sample:
+    Id: 17
+    Number: "8100"
+    Name: Night service toggle
+    RoutingType: DialCode
+    TranscriptionMode: Inherit
+    ScriptCode: "using System; ..."
+    CompilationSucceeded: true
+    CompilationLastSuccess: "2026-11-24T09:12:44Z"
+    CompilationResult: ""
+    InvalidScript: false
+    IsRegistered: true
+    RejectedCode: null
+    Groups:
+      - GroupId: 2
+        Name: DEFAULT
+        Rights:
+          RoleName: users
+    Trunk: null
+operation:
+  description: What the task did (or would do in check mode).
+  returned: always
+  type: str
+  choices: [created, updated, deleted, unchanged]
+  sample: updated
+compiler_errors:
+  description: The compiler's error lines when O(wait_for_compilation=true) and compilation failed.
+  returned: when compilation failed
+  type: list
+  elements: str
+  sample: ["E: (line 12) ; expected"]
+diff:
+  description: Before and after of the properties the task manages.
+  returned: in diff mode
+  type: dict
+  sample:
+    before:
+      Name: Night toggle
+    after:
+      Name: Night service toggle
+error:
+  description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
+  returned: on an XAPI failure
+  type: dict
+  sample:
+    status: 400
+    method: POST
+    path: /xapi/v1/CallFlowApps
+    reasons: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint: null
+"""
+
+from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
+from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP
+from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
+
+SCHEMA = CALLFLOW_APP
+
+
+def argument_spec():
+    spec = SCHEMA.argument_spec()
+    spec.update(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait_for_compilation=dict(type="bool", default=False),
+        compilation_timeout=dict(type="int", default=60),
+        diff_script=dict(type="bool", default=True),
+    )
+    return spec
+
+
+def ensure(module):
+    params = module.params
+    desired = SCHEMA.desired(params)  # bad input fails here, before any request
+    if params["compilation_timeout"] <= 0:
+        module.fail_json(msg="compilation_timeout: expected a number of seconds above 0, got %d." % params["compilation_timeout"])
+    lookup = reconcile.identity(SCHEMA, params)
+
+    current = reconcile.find(module.client, SCHEMA, params)
+    plan = reconcile.plan(SCHEMA, current, desired, params["state"], lookup)
+    result = dict(changed=plan.changed, operation=plan.operation)
+    if module._diff:
+        result["diff"] = plan.diff(digest=not params["diff_script"], header="%s %s" % (SCHEMA.name, lookup[1]))
+    if module.check_mode:
+        result["callflow_app"] = plan.predicted
+        module.exit_json(**result)
+
+    entity = reconcile.execute(module.client, SCHEMA, plan)
+    result["callflow_app"] = entity
+    if params["wait_for_compilation"] and compiles(plan):
+        result["callflow_app"] = wait_for_compilation(module, plan, entity, result)
+    module.exit_json(**result)
+
+
+def compiles(plan):
+    """A create or a script change makes the PBX compile."""
+    return plan.action == reconcile.CREATE or (plan.action == reconcile.UPDATE and "ScriptCode" in plan.changes)
+
+
+def wait_for_compilation(module, plan, entity, result):
+    client, timeout = module.client, module.params["compilation_timeout"]
+    _status, finished = waiter.wait(client, SCHEMA, entity[SCHEMA.key], waiter.status(plan.current), timeout)
+    entity = reconcile.read(client, SCHEMA, entity[SCHEMA.key]) or entity
+    errors = waiter.compiler_errors(entity)
+    if errors:
+        module.fail_json(msg="The PBX could not compile the script of %s %s: %s" % (SCHEMA.title, entity.get("Number"), " | ".join(errors)),
+                         compiler_errors=errors, callflow_app=entity, **_without(result, "callflow_app"))
+    if not finished:
+        module.fail_json(msg="compilation_timeout: the PBX did not finish compiling %s %s within %d seconds."
+                         % (SCHEMA.title, entity.get("Number"), timeout), callflow_app=entity, **_without(result, "callflow_app"))
+    return entity
+
+
+def _without(mapping, key):
+    return dict((k, v) for k, v in mapping.items() if k != key)
+
+
+def main():
+    module = XapiModule(argument_spec(), required_one_of=[["id", "number", "name"]], supports_check_mode=True)
+    run(module, lambda: ensure(module))
+
+
+if __name__ == "__main__":
+    main()
