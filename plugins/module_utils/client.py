@@ -158,6 +158,7 @@ class XapiClient:
         self.verify = (ca_path or True) if validate_certs else False
         self.session = session if session is not None else requests.Session()
         self.request_count = 0
+        self.token_expires_in = None
         if self._token and on_token:
             on_token(self._token)
 
@@ -251,7 +252,7 @@ class XapiClient:
                                              "its outcome is unknown." % (method, shown, type(exc).__name__),
                                              method=method, path=shown)
                 if attempt >= self.retries:
-                    raise XapiError("%s %s failed after %d attempts: %s." % (method, shown, attempt + 1, _describe(exc)),
+                    raise XapiError("%s %s failed after %d attempt(s): %s." % (method, shown, attempt + 1, _describe(exc)),
                                     method=method, path=shown,
                                     hint="Check that base_url is reachable from the Ansible host and the port is right.")
                 self._sleep(self._backoff(attempt))
@@ -312,7 +313,13 @@ def _never_connected(exc):
 def _describe(exc):
     """A short reason without URLs (they are shown elsewhere) or secrets."""
     text = str(exc)
-    for marker in ("NewConnectionError", "Connection refused", "NameResolutionError", "Read timed out", "Connection aborted"):
+    for marker, reason in (("NameResolutionError", "the host name was not found"),
+                           ("Name or service not known", "the host name was not found"),
+                           ("Connection refused", "the connection was refused"),
+                           ("NewConnectionError", "no connection could be made"),
+                           ("timed out", "no answer within the timeout"),
+                           ("Connection aborted", "the connection was dropped"),
+                           ("RemoteDisconnected", "the connection was dropped")):
         if marker in text:
-            return marker.lower()
+            return reason
     return type(exc).__name__

@@ -74,8 +74,7 @@ def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", p
         while True:
             items = page.get("value") or []
             received += len(items)
-            for item in items:
-                yield item
+            yield from items
             if not page.get("@odata.nextLink"):
                 break
             page = client.get_url(page["@odata.nextLink"]) or {}

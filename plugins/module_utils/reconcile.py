@@ -164,3 +164,34 @@ def _create(client, schema, body):
         if existing is not None:
             return existing[schema.key]
         return client.post(schema.entity_set, body)[schema.key]
+
+
+def find_many(client, schema, lookups, keep_unmatched=False):
+    """Match many lookups against one paged read of the whole entity set.
+
+    lookups: a list of (field, value). Answers (matches, unmatched): matches[i]
+    lists the entities lookup i names; unmatched holds the identity fields of
+    the entities no lookup names (only with keep_unmatched, for a purge).
+    Only matched entities are kept whole, so memory follows the task's list,
+    not the size of the PBX.
+    """
+    wanted = {}
+    for index, (field, value) in enumerate(lookups):
+        wanted.setdefault((field.api, _key_text(value)), []).append(index)
+    identity_apis = [f.api for f in schema.identity]
+    matches = [[] for lookup in lookups]
+    unmatched = []
+    select, expand = schema.projection()
+    for entity in odata.iterate(client, schema.entity_set, select=select, expand=expand):
+        hits = set()
+        for api in identity_apis:
+            hits.update(wanted.get((api, _key_text(entity.get(api))), ()))
+        for index in hits:
+            matches[index].append(entity)
+        if not hits and keep_unmatched:
+            unmatched.append(dict((api, entity.get(api)) for api in identity_apis))
+    return matches, unmatched
+
+
+def _key_text(value):
+    return None if value is None else str(value)

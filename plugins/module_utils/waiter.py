@@ -54,3 +54,17 @@ def wait(client, schema, entity_id, before, timeout, sleep=time.sleep, clock=tim
             return current, False
         sleep(min(interval, remaining))
         interval = min(interval * 1.5, 5.0)
+
+
+def compiles(plan):
+    """A create or a script change makes the PBX compile."""
+    return plan.action == "create" or (plan.action == "update" and "ScriptCode" in plan.changes)
+
+
+def settle(client, schema, plan, entity, timeout, sleep=time.sleep, clock=time.monotonic):
+    """Wait for the compile a write started; answer (entity re-read in full, errors, finished)."""
+    entity_id = entity[schema.key]
+    _status, finished = wait(client, schema, entity_id, status(plan.current), timeout, sleep=sleep, clock=clock)
+    select, expand = schema.projection()
+    entity = client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand)) or entity
+    return entity, compiler_errors(entity), finished

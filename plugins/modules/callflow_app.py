@@ -103,7 +103,7 @@ options:
 seealso:
   - module: threecx.xapi.callflow_app_info
 author:
-  - threecx.xapi contributors
+  - threecx.xapi maintainers (@threecx-xapi)
 """
 
 EXAMPLES = r"""
@@ -204,21 +204,11 @@ error:
 """
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
-from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP
+from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import (
+    CALLFLOW_APP, REQUIRED_ONE_OF, argument_spec)
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
 SCHEMA = CALLFLOW_APP
-
-
-def argument_spec():
-    spec = SCHEMA.argument_spec()
-    spec.update(
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        wait_for_compilation=dict(type="bool", default=False),
-        compilation_timeout=dict(type="int", default=60),
-        diff_script=dict(type="bool", default=True),
-    )
-    return spec
 
 
 def ensure(module):
@@ -234,41 +224,22 @@ def ensure(module):
     if module._diff:
         result["diff"] = plan.diff(digest=not params["diff_script"], header="%s %s" % (SCHEMA.name, lookup[1]))
     if module.check_mode:
-        result["callflow_app"] = plan.predicted
-        module.exit_json(**result)
+        module.exit_json(callflow_app=plan.predicted, **result)
 
     entity = reconcile.execute(module.client, SCHEMA, plan)
-    result["callflow_app"] = entity
-    if params["wait_for_compilation"] and compiles(plan):
-        result["callflow_app"] = wait_for_compilation(module, plan, entity, result)
-    module.exit_json(**result)
-
-
-def compiles(plan):
-    """A create or a script change makes the PBX compile."""
-    return plan.action == reconcile.CREATE or (plan.action == reconcile.UPDATE and "ScriptCode" in plan.changes)
-
-
-def wait_for_compilation(module, plan, entity, result):
-    client, timeout = module.client, module.params["compilation_timeout"]
-    _status, finished = waiter.wait(client, SCHEMA, entity[SCHEMA.key], waiter.status(plan.current), timeout)
-    entity = reconcile.read(client, SCHEMA, entity[SCHEMA.key]) or entity
-    errors = waiter.compiler_errors(entity)
-    if errors:
-        module.fail_json(msg="The PBX could not compile the script of %s %s: %s" % (SCHEMA.title, entity.get("Number"), " | ".join(errors)),
-                         compiler_errors=errors, callflow_app=entity, **_without(result, "callflow_app"))
-    if not finished:
-        module.fail_json(msg="compilation_timeout: the PBX did not finish compiling %s %s within %d seconds."
-                         % (SCHEMA.title, entity.get("Number"), timeout), callflow_app=entity, **_without(result, "callflow_app"))
-    return entity
-
-
-def _without(mapping, key):
-    return dict((k, v) for k, v in mapping.items() if k != key)
+    if params["wait_for_compilation"] and waiter.compiles(plan):
+        entity, errors, finished = waiter.settle(module.client, SCHEMA, plan, entity, params["compilation_timeout"])
+        if errors:
+            module.fail_json(msg="The PBX could not compile the script of %s %s: %s" % (
+                SCHEMA.title, entity.get("Number"), " | ".join(errors)), compiler_errors=errors, callflow_app=entity, **result)
+        if not finished:
+            module.fail_json(msg="compilation_timeout: the PBX did not finish compiling %s %s within %d seconds." % (
+                SCHEMA.title, entity.get("Number"), params["compilation_timeout"]), callflow_app=entity, **result)
+    module.exit_json(callflow_app=entity, **result)
 
 
 def main():
-    module = XapiModule(argument_spec(), required_one_of=[["id", "number", "name"]], supports_check_mode=True)
+    module = XapiModule(argument_spec(), required_one_of=REQUIRED_ONE_OF, supports_check_mode=True)
     run(module, lambda: ensure(module))
 
 

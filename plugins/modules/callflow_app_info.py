@@ -52,7 +52,7 @@ options:
 seealso:
   - module: threecx.xapi.callflow_app
 author:
-  - threecx.xapi contributors
+  - threecx.xapi maintainers (@threecx-xapi)
 """
 
 EXAMPLES = r"""

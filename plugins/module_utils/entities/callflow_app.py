@@ -66,3 +66,19 @@ CALLFLOW_APP = EntitySchema(
         Field("rejected_code", "RejectedCode", computed=True),
     ],
 )
+
+# Options of a callflow_app task besides the entity's own properties.
+TASK_OPTIONS = dict(
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    wait_for_compilation=dict(type="bool", default=False),
+    compilation_timeout=dict(type="int", default=60),
+    diff_script=dict(type="bool", default=True),
+)
+REQUIRED_ONE_OF = [["id", "number", "name"]]
+
+
+def argument_spec():
+    """Options of one app: its properties plus how the task treats it."""
+    spec = CALLFLOW_APP.argument_spec()
+    spec.update((name, dict(option)) for name, option in TASK_OPTIONS.items())
+    return spec

@@ -1,0 +1,24 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runs the token module and hides its result from every callback.
+
+A module cannot mark its own result no_log, and the token must stay usable
+through the registered variable, so the hiding happens here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        result.update(self._execute_module(module_name="threecx.xapi.token", module_args=self._task.args,
+                                           task_vars=task_vars))
+        result["_ansible_no_log"] = True
+        return result

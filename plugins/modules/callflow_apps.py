@@ -1,0 +1,266 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: callflow_apps
+short_description: Reconcile many 3CX Call Flow Apps in one task
+version_added: 1.0.0
+description:
+  - Brings a whole list of Call Flow Apps to the state the list describes, in one task, on the same engine and
+    with the same compare rules as M(threecx.xapi.callflow_app).
+  - Reads the PBX's apps once, in pages of at most 100, writes only what differs, and re-reads only what it wrote.
+    An unchanged list costs one login and one request per 100 apps on the PBX.
+  - Every item is validated before the first request; a bad item fails the task naming its index and option,
+    and nothing is written.
+  - Writes run in this order, deletes, then updates, then creates, so that a number freed by a delete can be reused.
+extends_documentation_fragment:
+  - threecx.xapi.connection
+attributes:
+  check_mode:
+    description: Plans every item the same way, sends no POST, PATCH or DELETE, and returns the predicted apps.
+    support: full
+  diff_mode:
+    description: Returns a before and after for every app the task changes; the same in check mode and a real run.
+    support: full
+  action_group:
+    description: Use C(group/threecx.xapi.xapi) in C(module_defaults) to set the connection options.
+    support: full
+    membership:
+      - threecx.xapi.xapi
+options:
+  apps:
+    description:
+      - The apps. Each item takes the options of M(threecx.xapi.callflow_app) (C(id), C(number), C(name), C(state),
+        C(routing_type), C(script_code), C(transcription_mode), C(groups), C(trunk), C(wait_for_compilation),
+        C(compilation_timeout), C(diff_script)), with the same defaults and the same meaning.
+      - Two items may not name the same app.
+    type: list
+    elements: dict
+    required: true
+  purge:
+    description:
+      - Also delete every app on the PBX that no item names.
+      - Refused when O(apps) is empty, so that a missing vars file cannot wipe a PBX.
+    type: bool
+    default: false
+seealso:
+  - module: threecx.xapi.callflow_app
+  - module: threecx.xapi.token
+author:
+  - threecx.xapi maintainers (@threecx-xapi)
+"""
+
+EXAMPLES = r"""
+- name: Keep the PBX's call flow apps as the vars file says, and nothing else
+  threecx.xapi.callflow_apps:
+    apps: "{{ callflow_apps }}"
+    purge: true
+  register: apps
+
+- name: Report what changed
+  ansible.builtin.debug:
+    var: apps.summary
+
+- name: Two apps inline
+  threecx.xapi.callflow_apps:
+    apps:
+      - number: "8100"
+        name: Night service toggle
+        routing_type: DialCode
+        script_code: "{{ lookup('file', 'files/night_toggle.cs') }}"
+      - number: "8199"
+        state: absent
+"""
+
+RETURN = r"""
+results:
+  description:
+    - One entry per item, in the order of O(apps), then one per app deleted by O(purge).
+    - C(index) is the item's position in O(apps) (V(null) for a purged app), C(changed) and C(operation) say what
+      happened, C(callflow_app) is the app as the PBX returns it (predicted in check mode, V({}) once deleted),
+      C(diff) its before and after in diff mode.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - index: 0
+      changed: true
+      operation: updated
+      callflow_app: {Id: 17, Number: "8100", Name: Night service toggle}
+      diff: {before: {Name: Night toggle}, after: {Name: Night service toggle}}
+summary:
+  description: How many apps were created, updated, deleted and left unchanged.
+  returned: always
+  type: dict
+  sample: {created: 1, updated: 2, deleted: 0, unchanged: 497}
+diff:
+  description: The before and after of every app the task changes.
+  returned: in diff mode
+  type: list
+  elements: dict
+"""
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
+from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
+from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import (
+    CALLFLOW_APP, REQUIRED_ONE_OF, argument_spec)
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
+from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
+
+SCHEMA = CALLFLOW_APP
+WRITE_ORDER = (reconcile.DELETE, reconcile.UPDATE, reconcile.CREATE)
+
+
+class Item:
+    """One app of the list: its validated options, what it asks for, and its plan."""
+
+    def __init__(self, index, params, desired, lookup):
+        self.index = index
+        self.params = params
+        self.desired = desired
+        self.lookup = lookup
+        self.plan = None
+        self.entity = None
+
+    @property
+    def label(self):
+        return "apps[%s]" % self.index if self.index is not None else "purged app"
+
+
+def validate(apps):
+    """Every item checked before any request; errors name the index and the option."""
+    validator = ArgumentSpecValidator(argument_spec(), required_one_of=REQUIRED_ONE_OF)
+    items, seen = [], {}
+    for index, raw in enumerate(apps):
+        where = "apps[%d]" % index
+        if not isinstance(raw, dict):
+            raise SchemaError(where, "must be a dict of callflow_app options, got %s." % type(raw).__name__)
+        checked = validator.validate(raw)
+        if checked.error_messages:
+            raise SchemaError(where, " ".join(checked.error_messages))
+        params = checked.validated_parameters
+        if params["compilation_timeout"] <= 0:
+            raise SchemaError(where, "compilation_timeout: expected a number of seconds above 0.")
+        try:
+            desired = SCHEMA.desired(params)
+        except SchemaError as exc:
+            raise SchemaError(where, str(exc))
+        lookup = reconcile.identity(SCHEMA, params)
+        key = (lookup[0].api, str(lookup[1]))
+        if key in seen:
+            raise SchemaError(where, "names the same app as apps[%d] (%s %s)." % (seen[key], lookup[0].option, lookup[1]))
+        seen[key] = index
+        items.append(Item(index, params, desired, lookup))
+    return items
+
+
+def plan_all(client, items, purge):
+    """One paged read of the PBX, then a plan per item (and per app to purge)."""
+    matches, unmatched = reconcile.find_many(client, SCHEMA, [item.lookup for item in items], keep_unmatched=purge)
+    claimed = {}
+    for item, found in zip(items, matches):
+        if len(found) > 1:
+            raise reconcile.PlanError("%s: %d apps have %s %r (ids %s); give id to pick one." % (
+                item.label, len(found), item.lookup[0].option, item.lookup[1], ", ".join(str(e[SCHEMA.key]) for e in found)))
+        current = found[0] if found else None
+        if current is not None:
+            other = claimed.setdefault(current[SCHEMA.key], item.index)
+            if other != item.index:
+                raise reconcile.PlanError("%s names the same app as apps[%d] (id %s)." % (item.label, other, current[SCHEMA.key]))
+        try:
+            item.plan = reconcile.plan(SCHEMA, current, item.desired, item.params["state"], item.lookup)
+        except reconcile.PlanError as exc:
+            raise reconcile.PlanError("%s: %s" % (item.label, exc))
+    purged = []
+    for entity in unmatched:
+        item = Item(None, {"diff_script": True, "wait_for_compilation": False}, {}, None)
+        item.plan = reconcile.plan(SCHEMA, entity, {}, "absent")
+        purged.append(item)
+    return purged
+
+
+def write_all(client, items):
+    """Carry out the plans, deletes first; on an error say which item failed."""
+    for action in WRITE_ORDER:
+        for item in items:
+            if item.plan.action != action:
+                continue
+            try:
+                item.entity = reconcile.execute(client, SCHEMA, item.plan)
+            except XapiError as exc:
+                exc.message = "%s: %s" % (item.label, exc.message)
+                raise
+
+
+def settle_all(client, items):
+    """Wait for the compiles the writes started; answer the items whose script failed."""
+    failed = []
+    for item in items:
+        params = item.params
+        if item.entity and params["wait_for_compilation"] and waiter.compiles(item.plan):
+            item.entity, errors, finished = waiter.settle(client, SCHEMA, item.plan, item.entity, params["compilation_timeout"])
+            if errors or not finished:
+                failed.append((item, errors or ["compilation did not finish within %d seconds" % params["compilation_timeout"]]))
+    return failed
+
+
+def report(items, diff_mode):
+    results, diffs = [], []
+    summary = dict((name, 0) for name in reconcile.OPERATIONS.values())
+    for item in items:
+        plan = item.plan
+        entry = dict(index=item.index, changed=plan.changed, operation=plan.operation,
+                     callflow_app=item.entity if item.entity is not None else plan.predicted)
+        if diff_mode:
+            header = "%s %s" % (SCHEMA.name, item.lookup[1] if item.lookup else plan.current.get("Number"))
+            entry["diff"] = plan.diff(digest=not item.params["diff_script"], header=header)
+            if plan.changed:
+                diffs.append(entry["diff"])
+        summary[plan.operation] += 1
+        results.append(entry)
+    result = dict(changed=any(item.plan.changed for item in items), results=results, summary=summary)
+    if diff_mode:
+        result["diff"] = diffs
+    return result
+
+
+def reconcile_apps(module):
+    apps, purge = module.params["apps"], module.params["purge"]
+    if purge and not apps:
+        module.fail_json(msg="purge: refused with an empty apps list, which would delete every call flow app on the PBX.")
+    items = validate(apps)
+    client = module.client
+    items += plan_all(client, items, purge)
+    if module.check_mode:
+        module.exit_json(**report(items, module._diff))
+    try:
+        write_all(client, items)
+    except XapiError as exc:
+        written = [item for item in items if item.entity is not None or item.plan.action == reconcile.NONE]
+        module.fail_json(msg=str(exc), error=exc.as_dict(), **report(written, module._diff))
+    failed = settle_all(client, items)
+    result = report(items, module._diff)
+    if failed:
+        module.fail_json(msg="The PBX could not compile: %s" % "; ".join(
+            "%s (number %s): %s" % (item.label, item.entity.get("Number"), " | ".join(errors)) for item, errors in failed), **result)
+    module.exit_json(**result)
+
+
+def main():
+    module = XapiModule(
+        dict(apps=dict(type="list", elements="dict", required=True), purge=dict(type="bool", default=False)),
+        supports_check_mode=True,
+    )
+    run(module, lambda: reconcile_apps(module))
+
+
+if __name__ == "__main__":
+    main()
