@@ -258,6 +258,8 @@ class XapiClient:
                 self._sleep(self._backoff(attempt))
                 attempt += 1
                 continue
+            except requests.exceptions.RequestException as exc:
+                raise XapiError("%s %s failed: %s." % (method, shown, _describe(exc)), method=method, path=shown)
             status = response.status_code
             if status not in RETRY_STATUSES or attempt >= self.retries:
                 return response

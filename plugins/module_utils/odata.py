@@ -59,6 +59,13 @@ def build_query(select=None, expand=None, filter=None, top=None, skip=None, coun
     return "&".join("%s=%s" % (name, quote(value, safe=_SAFE)) for name, value in pairs)
 
 
+def entity(body):
+    """An entity without its OData annotations (@odata.context and the like)."""
+    if not isinstance(body, dict):
+        return body
+    return dict((key, value) for key, value in body.items() if not key.startswith("@odata."))
+
+
 def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", page_size=MAX_PAGE_SIZE):
     """Yield every entity of a collection, one page in memory at a time.
 
@@ -74,7 +81,8 @@ def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", p
         while True:
             items = page.get("value") or []
             received += len(items)
-            yield from items
+            for item in items:
+                yield entity(item)
             if not page.get("@odata.nextLink"):
                 break
             page = client.get_url(page["@odata.nextLink"]) or {}

@@ -75,7 +75,7 @@ def read(client, schema, entity_id):
     """The entity with every property, or None when the server has no such id."""
     select, expand = schema.projection()
     try:
-        return client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand))
+        return odata.entity(client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand)))
     except XapiError as exc:
         if exc.status == 404:
             return None

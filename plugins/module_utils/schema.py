@@ -41,7 +41,7 @@ class Field:
     def __init__(self, option, api, type="str", choices=None, compare=EXACT, key=None,
                  create_only=False, computed=False, secret=False, identity=False,
                  navigation=False, select_only=False, digest_in_diff=False,
-                 element_keys=None, nested_keys=None, required_on_create=False, example=None, description=""):
+                 element_keys=None, nested_keys=None, expand=None, required_on_create=False, example=None, description=""):
         self.option = option
         self.api = api
         self.type = type
@@ -53,10 +53,11 @@ class Field:
         self.secret = secret
         self.identity = identity
         self.navigation = navigation      # only returned when named in $expand
+        self.expand = expand or api       # the $expand clause, with nested navigation properties
         self.select_only = select_only    # only returned when named in $select
         self.digest_in_diff = digest_in_diff
         self.element_keys = frozenset(element_keys or ())
-        self.nested_keys = dict(nested_keys or {})
+        self.nested_keys = dict((name, frozenset(keys)) for name, keys in (nested_keys or {}).items())
         self.required_on_create = required_on_create
         self.example = example
         self.description = description
@@ -217,7 +218,7 @@ class EntitySchema:
     def projection(self, with_select_only=True):
         """($select, $expand) that bring back every property of the entity."""
         select = [f.api for f in self.fields if not f.navigation and (with_select_only or not f.select_only)]
-        expand = [f.api for f in self.fields if f.navigation]
+        expand = [f.expand for f in self.fields if f.navigation]
         return select, expand
 
     def path(self, entity_id):

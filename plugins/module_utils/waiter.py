@@ -66,5 +66,5 @@ def settle(client, schema, plan, entity, timeout, sleep=time.sleep, clock=time.m
     entity_id = entity[schema.key]
     _status, finished = wait(client, schema, entity_id, status(plan.current), timeout, sleep=sleep, clock=clock)
     select, expand = schema.projection()
-    entity = client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand)) or entity
+    entity = odata.entity(client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand))) or entity
     return entity, compiler_errors(entity), finished

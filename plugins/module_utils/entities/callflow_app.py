@@ -52,7 +52,9 @@ CALLFLOW_APP = EntitySchema(
               description="C# source of the app. Compared after normalising line endings and trailing blanks."),
         Field("transcription_mode", "TranscriptionMode", choices=TRANSCRIPTION_MODES,
               description="Transcription of the app's calls."),
+        # Rights and GroupRights are navigation properties of Pbx.UserGroup: expanded so they can be compared.
         Field("groups", "Groups", type="list", compare=SET_BY_KEY, key="GroupId", navigation=True,
+              expand="Groups($expand=Rights,GroupRights)",
               element_keys=USER_GROUP_KEYS, nested_keys={"Rights": RIGHTS_KEYS, "GroupRights": RIGHTS_KEYS},
               example='[{"GroupId": 2, "Rights": {"RoleName": "users"}}]',
               description="Department memberships (Pbx.UserGroup). The list replaces the app's memberships whole."),
