@@ -36,7 +36,8 @@ def connection_argument_spec():
 class XapiModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built client."""
 
-    def __init__(self, argument_spec, required_one_of=None, required_together=None, **kwargs):
+    def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True, **kwargs):
+        """mask_tokens: hide every token the client obtains from this module's output (all but the token module)."""
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(XapiModule, self).__init__(
@@ -47,6 +48,7 @@ class XapiModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._check_connection_values()
+        self._mask_tokens = mask_tokens
         self._client = None
 
     def _check_connection_values(self):
@@ -70,7 +72,7 @@ class XapiModule(AnsibleModule):
             self._client = XapiClient(
                 p["base_url"], client_id=p["client_id"], client_secret=p["client_secret"],
                 access_token=p["access_token"], validate_certs=p["validate_certs"], ca_path=p["ca_path"],
-                timeout=p["timeout"], retries=p["retries"], on_token=self.no_log_values.add)
+                timeout=p["timeout"], retries=p["retries"], on_token=self.no_log_values.add if self._mask_tokens else None)
         return self._client
 
     def fail_on(self, exc, **result):

@@ -88,7 +88,8 @@ from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import Xa
 
 
 def main():
-    module = XapiModule({}, supports_check_mode=True)
+    # The token is this module's result, so it is not masked here; the action plugin hides the whole result.
+    module = XapiModule({}, supports_check_mode=True, mask_tokens=False)
     if not module.client.can_login:
         module.fail_json(msg="client_id, client_secret: both are needed to log in.")
 
