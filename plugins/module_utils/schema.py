@@ -41,7 +41,8 @@ class Field:
     def __init__(self, option, api, type="str", choices=None, compare=EXACT, key=None,
                  create_only=False, computed=False, secret=False, identity=False,
                  navigation=False, select_only=False, digest_in_diff=False,
-                 element_keys=None, nested_keys=None, expand=None, required_on_create=False, example=None, description=""):
+                 element_keys=None, nested_keys=None, expand=None, min_items=0, required_on_create=False, example=None,
+                 description=""):
         self.option = option
         self.api = api
         self.type = type
@@ -59,6 +60,7 @@ class Field:
         self.element_keys = frozenset(element_keys or ())
         self.nested_keys = dict((name, frozenset(keys)) for name, keys in (nested_keys or {}).items())
         self.required_on_create = required_on_create
+        self.min_items = min_items
         self.example = example
         self.description = description
 
@@ -89,6 +91,8 @@ class Field:
         if self.type == "list":
             if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
                 raise SchemaError(self.option, "must be a list of objects. %s" % self._accepted())
+            if len(value) < self.min_items:
+                raise SchemaError(self.option, "needs at least %d element(s). %s" % (self.min_items, self._accepted()))
             value = [self._check_object(item, "%s[%d]" % (self.option, index)) for index, item in enumerate(value)]
             self._check_unique_keys(value)
             return value

@@ -77,6 +77,7 @@ options:
       - "Department memberships, as a list of C(Pbx.UserGroup) objects spelt as the API spells them,
         for example C([{GroupId: 2, Rights: {RoleName: users}}]), or the same list as a JSON string."
       - Every element needs C(GroupId). The list replaces the app's memberships whole.
+      - Every DN belongs to at least one department, so an empty list is refused.
       - Compared as a set keyed by C(GroupId); within an element only the keys you give are compared.
     type: raw
   trunk:

@@ -54,10 +54,11 @@ CALLFLOW_APP = EntitySchema(
               description="Transcription of the app's calls."),
         # Rights and GroupRights are navigation properties of Pbx.UserGroup: expanded so they can be compared.
         Field("groups", "Groups", type="list", compare=SET_BY_KEY, key="GroupId", navigation=True,
-              expand="Groups($expand=Rights,GroupRights)",
+              expand="Groups($expand=Rights,GroupRights)", min_items=1,
               element_keys=USER_GROUP_KEYS, nested_keys={"Rights": RIGHTS_KEYS, "GroupRights": RIGHTS_KEYS},
               example='[{"GroupId": 2, "Rights": {"RoleName": "users"}}]',
-              description="Department memberships (Pbx.UserGroup). The list replaces the app's memberships whole."),
+              description="Department memberships (Pbx.UserGroup). The list replaces the app's memberships whole; "
+                          "every DN belongs to at least one department, so an empty list is refused."),
         Field("trunk", "Trunk", type="dict", compare=SUBSET, navigation=True, element_keys=TRUNK_KEYS,
               example='{"Number": "10000"}', description="Trunk of the app (Pbx.Trunk)."),
         Field("compilation_last_success", "CompilationLastSuccess", computed=True),
