@@ -45,6 +45,8 @@ HINTS = {
          "Integrations > API, and check that the PBX has an Enterprise licence (XAPI needs 8SC+).",
     404: "Check base_url (the PBX root, e.g. https://pbx.example.com:5001) and that the entity still exists.",
 }
+FRESH_TOKEN_REFUSED_HINT = ("A token obtained just now was refused too: check that the API client is still enabled in "
+                            "Admin Console > Integrations > API and that the PBX clock is right.")
 TLS_HINT = ("Certificate verification failed. Set ca_path to the CA bundle that signed the PBX certificate, "
             "or validate_certs: false for a test PBX with a self-signed certificate.")
 
@@ -98,20 +100,21 @@ def odata_reasons(body):
         return ["%s: %s" % (error, description) if description else error]
     if not isinstance(error, dict):
         return []
-    reasons = []
-    for detail in error.get("details") or []:
-        if not isinstance(detail, dict):
-            continue
-        message = " ".join(str(detail.get("message") or "").split())
-        target = detail.get("target")
-        if message:
-            reasons.append("%s: %s" % (target, message) if target else message)
-    if not reasons:
-        message = " ".join(str(error.get("message") or "").split())
-        target = error.get("target")
-        if message:
-            reasons.append("%s: %s" % (target, message) if target else message)
-    return reasons
+    details = [_reason(detail) for detail in error.get("details") or [] if isinstance(detail, dict)]
+    details = [reason for reason in details if reason]
+    top = _reason(error)
+    # The top-level message often repeats a detail (3CX puts the first detail there); show it once.
+    if top and not any(top == reason or top.split(": ", 1)[-1] == reason.split(": ", 1)[-1] for reason in details):
+        return [top] + details
+    return details or ([top] if top else [])
+
+
+def _reason(item):
+    message = " ".join(str(item.get("message") or "").split())
+    target = item.get("target")
+    if not message:
+        return None
+    return "%s: %s" % (target, message) if target else message
 
 
 def parse_retry_after(value, now=None):
@@ -189,6 +192,8 @@ class XapiClient:
         path = parts.path
         if path.startswith(API_PREFIX):
             path = path[len(API_PREFIX):]
+        elif not path.startswith("/"):  # relative to the service root, as OData allows
+            path = "/" + path
         return self.request("GET", path, query=parts.query or None)
 
     def token(self):
@@ -231,7 +236,8 @@ class XapiClient:
             self.login()
             response = self._send_with_retries(method, url, shown, json=body)
         if response.status_code >= 400:
-            raise self._error(response, method, shown)
+            hint = FRESH_TOKEN_REFUSED_HINT if response.status_code == 401 and self.can_login else None
+            raise self._error(response, method, shown, hint=hint)
         if response.status_code == 204 or not response.content:
             return None
         return self._json(response, method, shown)
@@ -245,7 +251,8 @@ class XapiClient:
                 response = self._send(method, url, authenticated, **kwargs)
             except requests.exceptions.SSLError:
                 raise XapiError("TLS error on %s %s." % (method, shown), method=method, path=shown, hint=TLS_HINT)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
                 sent = not isinstance(exc, (requests.exceptions.ConnectTimeout,)) and not _never_connected(exc)
                 if sent and not repeatable:
                     raise XapiOutcomeUnknown("%s %s: the connection failed after the request was sent (%s); "

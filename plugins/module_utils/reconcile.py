@@ -156,14 +156,25 @@ def execute(client, schema, plan_):
 def _create(client, schema, body):
     """POST, and when the answer got lost, look before posting again."""
     try:
-        return client.post(schema.entity_set, body)[schema.key]
+        answer = client.post(schema.entity_set, body)
     except XapiOutcomeUnknown:
-        unique = [f for f in schema.required_on_create if f.create_only] or schema.required_on_create
-        probe = dict((f.option, body[f.api]) for f in unique[:1])
-        existing = find(client, schema, probe)
+        existing = _find_created(client, schema, body)
         if existing is not None:
             return existing[schema.key]
-        return client.post(schema.entity_set, body)[schema.key]
+        answer = client.post(schema.entity_set, body)
+    if isinstance(answer, dict) and answer.get(schema.key) is not None:
+        return answer[schema.key]
+    # a 201 without the entity (or a 204): find what was made by its unique property
+    existing = _find_created(client, schema, body)
+    if existing is None:
+        raise XapiError("POST %s succeeded but the new %s cannot be found." % (schema.entity_set, schema.title))
+    return existing[schema.key]
+
+
+def _find_created(client, schema, body):
+    unique = [f for f in schema.required_on_create if f.create_only] or schema.required_on_create
+    probe = dict((f.option, body[f.api]) for f in unique[:1])
+    return find(client, schema, probe)
 
 
 def find_many(client, schema, lookups, keep_unmatched=False):

@@ -41,8 +41,8 @@ class Field:
     def __init__(self, option, api, type="str", choices=None, compare=EXACT, key=None,
                  create_only=False, computed=False, secret=False, identity=False,
                  navigation=False, select_only=False, digest_in_diff=False,
-                 element_keys=None, nested_keys=None, expand=None, min_items=0, required_on_create=False, example=None,
-                 description=""):
+                 element_keys=None, nested_keys=None, secret_keys=None, expand=None, min_items=0,
+                 required_on_create=False, example=None, description=""):
         self.option = option
         self.api = api
         self.type = type
@@ -59,6 +59,7 @@ class Field:
         self.digest_in_diff = digest_in_diff
         self.element_keys = frozenset(element_keys or ())
         self.nested_keys = dict((name, frozenset(keys)) for name, keys in (nested_keys or {}).items())
+        self.secret_keys = frozenset(secret_keys or ())  # keys inside a dict/list value that hold secrets
         self.required_on_create = required_on_create
         self.min_items = min_items
         self.example = example
@@ -265,8 +266,28 @@ class EntitySchema:
     def required_on_create(self):
         return [f for f in self.fields if f.required_on_create]
 
+    @property
+    def secret_keys(self):
+        """API names whose values are never shown: secret properties and secret keys inside objects."""
+        keys = set()
+        for field in self.fields:
+            keys.update(field.secret_keys)
+            if field.secret:
+                keys.add(field.api)
+        return frozenset(keys)
+
 
 # -- helpers -----------------------------------------------------------------
+
+def mask_secrets(value, keys):
+    """A copy of value (results, entities, diffs) with the values under keys masked, at any depth."""
+    if isinstance(value, dict):
+        return dict((k, SECRET_MASK if k in keys and v not in (None, "") else mask_secrets(v, keys))
+                    for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_secrets(item, keys) for item in value]
+    return value
+
 
 def normalize_text(value):
     """Line endings to LF, trailing blanks of each line and of the text removed."""

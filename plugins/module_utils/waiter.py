@@ -67,4 +67,5 @@ def settle(client, schema, plan, entity, timeout, sleep=time.sleep, clock=time.m
     _status, finished = wait(client, schema, entity_id, status(plan.current), timeout, sleep=sleep, clock=clock)
     select, expand = schema.projection()
     entity = odata.entity(client.get(schema.path(entity_id), query=odata.build_query(select=select, expand=expand))) or entity
-    return entity, compiler_errors(entity), finished
+    # on a timeout the errors on record belong to the previous script, not this one
+    return entity, (compiler_errors(entity) if finished else []), finished

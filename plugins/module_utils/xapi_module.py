@@ -16,7 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets
 
 
 def connection_argument_spec():
@@ -36,8 +36,13 @@ def connection_argument_spec():
 class XapiModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built client."""
 
-    def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True, **kwargs):
-        """mask_tokens: hide every token the client obtains from this module's output (all but the token module)."""
+    def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True,
+                 secret_keys=(), **kwargs):
+        """mask_tokens: hide every token the client obtains from this module's output (all but the token module).
+
+        secret_keys: API names (e.g. a trunk's AuthPassword) masked wherever they occur in the result.
+        """
+        self._secret_keys = frozenset(secret_keys)
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(XapiModule, self).__init__(
@@ -74,6 +79,15 @@ class XapiModule(AnsibleModule):
                 access_token=p["access_token"], validate_certs=p["validate_certs"], ca_path=p["ca_path"],
                 timeout=p["timeout"], retries=p["retries"], on_token=self.no_log_values.add if self._mask_tokens else None)
         return self._client
+
+    def exit_json(self, **result):
+        super(XapiModule, self).exit_json(**self._masked(result))
+
+    def fail_json(self, msg, **result):
+        super(XapiModule, self).fail_json(msg=msg, **self._masked(result))
+
+    def _masked(self, result):
+        return mask_secrets(result, self._secret_keys) if self._secret_keys else result
 
     def fail_on(self, exc, **result):
         """Fail the task from a known error type, with structured fields for XAPI errors."""

@@ -64,7 +64,7 @@ options:
     choices: [DialCode, Forward, Trunk]
   script_code:
     description:
-      - C# source of the app, typically from C(lookup('file', ...)) or C(lookup('template', ...)).
+      - C# source of the app, typically read with the C(file) or C(template) lookup.
       - Compared after normalising line endings and trailing blanks, which the PBX may rewrite.
     type: str
   transcription_mode:
@@ -240,7 +240,8 @@ def ensure(module):
 
 
 def main():
-    module = XapiModule(argument_spec(), required_one_of=REQUIRED_ONE_OF, supports_check_mode=True)
+    module = XapiModule(argument_spec(), required_one_of=REQUIRED_ONE_OF, supports_check_mode=True,
+                        secret_keys=SCHEMA.secret_keys)
     run(module, lambda: ensure(module))
 
 

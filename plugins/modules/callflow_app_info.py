@@ -42,7 +42,7 @@ options:
     type: str
   filter:
     description:
-      - A raw OData C($filter) expression, for example V(startswith(Name,'Sales')).
+      - A raw OData C($filter) expression, for example C(Number eq '8000') or a C(startswith) call as in the examples.
       - String literals are single-quoted, with an embedded quote doubled.
     type: str
   include_script:
@@ -120,6 +120,7 @@ def main():
             include_script=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
+        secret_keys=SCHEMA.secret_keys,
     )
     run(module, lambda: module.exit_json(changed=False, callflow_apps=list_apps(module)))
 

@@ -40,8 +40,9 @@ options:
         C(routing_type), C(script_code), C(transcription_mode), C(groups), C(trunk), C(wait_for_compilation),
         C(compilation_timeout), C(diff_script)), with the same defaults and the same meaning.
       - Two items may not name the same app.
+      - Each item must be a dictionary; an item that is not is refused with its index (hence C(elements=raw)).
     type: list
-    elements: dict
+    elements: raw
     required: true
   purge:
     description:
@@ -256,8 +257,9 @@ def reconcile_apps(module):
 
 def main():
     module = XapiModule(
-        dict(apps=dict(type="list", elements="dict", required=True), purge=dict(type="bool", default=False)),
-        supports_check_mode=True,
+        # items stay raw here so that a bad one is reported by its index (see validate)
+        dict(apps=dict(type="list", elements="raw", required=True), purge=dict(type="bool", default=False)),
+        supports_check_mode=True, secret_keys=SCHEMA.secret_keys,
     )
     run(module, lambda: reconcile_apps(module))
 

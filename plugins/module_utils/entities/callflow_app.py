@@ -60,6 +60,7 @@ CALLFLOW_APP = EntitySchema(
               description="Department memberships (Pbx.UserGroup). The list replaces the app's memberships whole; "
                           "every DN belongs to at least one department, so an empty list is refused."),
         Field("trunk", "Trunk", type="dict", compare=SUBSET, navigation=True, element_keys=TRUNK_KEYS,
+              secret_keys=("AuthPassword",),
               example='{"Number": "10000"}', description="Trunk of the app (Pbx.Trunk)."),
         Field("compilation_last_success", "CompilationLastSuccess", computed=True),
         Field("compilation_result", "CompilationResult", computed=True),

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a threecx.xapi module's main() in-process over a FakeXapi and capture its JSON result."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import functools
+import io
+import json
+
+from unittest import mock
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.threecx.xapi.plugins.module_utils import client as client_module
+from ansible_collections.threecx.xapi.plugins.module_utils import waiter, xapi_module
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, CLIENT_ID, CLIENT_SECRET
+
+
+class ModuleResult:
+    def __init__(self, rc, stdout):
+        self.rc, self.stdout = rc, stdout
+        self.json = json.loads(stdout) if stdout.strip() else {}
+
+    def __getitem__(self, key):
+        return self.json[key]
+
+    def get(self, key, default=None):
+        return self.json.get(key, default)
+
+    @property
+    def failed(self):
+        return bool(self.json.get("failed"))
+
+
+def run_module(main, fake, args, check_mode=False, diff=False, credentials=True):
+    """Run a module's main() in-process over the fake; answer its exit code and parsed JSON."""
+    params = dict(base_url=BASE_URL)
+    if credentials:
+        params.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    params.update(args)
+    if check_mode:
+        params["_ansible_check_mode"] = True
+    if diff:
+        params["_ansible_diff"] = True
+    # XapiClient and waiter.settle bind time.sleep as a default argument when they are defined, so patching
+    # time.sleep would not reach them: inject the fake's recorders instead (no test ever really sleeps).
+    client_class = functools.partial(client_module.XapiClient, sleep=fake.sleeps.append)
+    settle = functools.partial(waiter.settle, sleep=fake.clock.sleep, clock=fake.clock)
+    stdout = io.StringIO()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(patch_module_args(params))
+        stack.enter_context(mock.patch.object(client_module.requests, "Session", return_value=fake))
+        stack.enter_context(mock.patch.object(xapi_module, "XapiClient", client_class))
+        stack.enter_context(mock.patch.object(waiter, "settle", settle))
+        stack.enter_context(contextlib.redirect_stdout(stdout))
+        try:
+            main()
+            rc = None  # a module must always exit through exit_json or fail_json
+        except SystemExit as exc:
+            rc = exc.code
+    return ModuleResult(rc, stdout.getvalue())

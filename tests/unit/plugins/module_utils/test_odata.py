@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+try:
+    from urllib.parse import parse_qsl
+except ImportError:  # pragma: no cover
+    from urlparse import parse_qsl  # type: ignore
+
+import pytest
+
+from ansible_collections.threecx.xapi.plugins.module_utils import odata
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, FakeResponse, FakeXapi, make_client
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("O'Brien", "'O''Brien'"),
+    ("''", "''''''"),
+    ("8100", "'8100'"),
+    (17, "17"),
+    (0, "0"),
+    (True, "true"),
+])
+def test_literal(value, expected):
+    assert odata.literal(value) == expected
+
+
+def test_eq_quotes_strings_and_leaves_ints_bare():
+    assert odata.eq("Name", "O'Brien's app") == "Name eq 'O''Brien''s app'"
+    assert odata.eq("Id", 5) == "Id eq 5"
+
+
+def test_all_of_wraps_each_clause_only_when_joining():
+    assert odata.all_of("Id eq 5") == "Id eq 5"
+    assert odata.all_of(None, "Id eq 5", "") == "Id eq 5"
+    assert odata.all_of("A eq 1 or B eq 2", "Id eq 5") == "(A eq 1 or B eq 2) and (Id eq 5)"
+
+
+def test_build_query_keeps_dollar_names_and_encodes_values():
+    text = "Name eq 'Tom & Jerry #1 Zoë+'"
+    query = odata.build_query(filter=text, select=["Id", "Name"], expand=["Groups"], top=100, skip=200)
+    assert [pair.split("=", 1)[0] for pair in query.split("&")] == ["$filter", "$select", "$expand", "$top", "$skip"]
+    assert dict(parse_qsl(query)) == {"$filter": text, "$select": "Id,Name", "$expand": "Groups", "$top": "100", "$skip": "200"}
+    raw_filter = query.split("&", 1)[0]
+    for char in " #+ë":
+        assert char not in raw_filter
+    assert "'Tom" in raw_filter  # quotes stay readable
+
+
+def test_build_query_leaves_out_what_is_not_given():
+    assert odata.build_query() == ""
+    assert odata.build_query(top=100, skip=0) == "$top=100"
+
+
+def _app_ids(fake):
+    return [a["Id"] for a in sorted(fake.apps.values(), key=lambda a: a["Id"])]
+
+
+def _many(count):
+    return FakeXapi(apps=[dict(Number=str(8000 + i), Name="App %d" % i) for i in range(count)])
+
+
+def test_iterate_reads_pages_of_100_until_a_short_page():
+    fake = _many(250)
+    seen = [app["Id"] for app in odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])]
+    assert seen == _app_ids(fake)
+    gets = fake.api_calls()
+    assert [(c.query["$top"], c.query.get("$skip", "0")) for c in gets] == [("100", "0"), ("100", "100"), ("100", "200")]
+    assert all(c.query["$orderby"] == "Id" for c in gets)
+
+
+def test_iterate_asks_once_more_after_a_full_last_page():
+    fake = _many(100)
+    assert len(list(odata.iterate(make_client(fake), "/CallFlowApps"))) == 100
+    assert len(fake.api_calls()) == 2
+
+
+def test_iterate_never_asks_more_than_100():
+    fake = _many(120)
+    assert len(list(odata.iterate(make_client(fake), "/CallFlowApps", page_size=500))) == 120
+    assert all(int(c.query["$top"]) <= 100 for c in fake.api_calls())
+
+
+def test_iterate_passes_filter_select_and_expand():
+    fake = _many(3)
+    list(odata.iterate(make_client(fake), "/CallFlowApps", select=["Id", "Name"], expand=["Groups"], filter="Number eq '8001'"))
+    call = fake.api_calls()[0]
+    assert (call.query["$filter"], call.query["$select"], call.query["$expand"]) == ("Number eq '8001'", "Id,Name", "Groups")
+
+
+def test_iterate_follows_next_link_on_the_pbx_host():
+    fake = _many(3)
+    fake.fail(FakeResponse(200, {"value": [{"Id": 1}],
+                                 "@odata.nextLink": "https://elsewhere.example.net/xapi/v1/CallFlowApps?$select=Id&$skip=1&$top=99"}))
+    seen = [app["Id"] for app in odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])]
+    assert seen == [1, 2, 3]
+    follow = fake.api_calls()[1]
+    assert follow.url == BASE_URL + "/xapi/v1/CallFlowApps?$select=Id&$skip=1&$top=99"
+    assert len(fake.api_calls()) == 2
+
+
+def test_iterate_drops_odata_annotations_of_entities():
+    fake = _many(1)
+    fake.fail(FakeResponse(200, {"@odata.context": "x", "value": [{"@odata.etag": "W/1", "Id": 1, "Name": "A"}]}))
+    assert list(odata.iterate(make_client(fake), "/CallFlowApps")) == [{"Id": 1, "Name": "A"}]
