@@ -45,8 +45,9 @@ HINTS = {
          "Integrations > API, and check that the PBX has an Enterprise licence (XAPI needs 8SC+).",
     404: "Check base_url (the PBX root, e.g. https://pbx.example.com:5001) and that the entity still exists.",
 }
-FRESH_TOKEN_REFUSED_HINT = ("A token obtained just now was refused too: check that the API client is still enabled in "
-                            "Admin Console > Integrations > API and that the PBX clock is right.")
+FRESH_TOKEN_REFUSED_HINT = ("A token obtained just now was refused too: another login with the same client id may have "
+                            "revoked it at once (3CX keeps one active token per client; give each job its own API "
+                            "client), or the API client is no longer enabled in Admin Console > Integrations > API.")
 TLS_HINT = ("Certificate verification failed. Set ca_path to the CA bundle that signed the PBX certificate, "
             "or validate_certs: false for a test PBX with a self-signed certificate.")
 

@@ -383,7 +383,8 @@ def test_401_after_a_fresh_login_hints_at_the_api_client_not_at_credentials(fake
     fake.fail(FakeResponse(401), method="GET", times=2)
     with pytest.raises(XapiError) as err:
         make_client(fake).get("/CallFlowApps")
-    assert "still enabled" in err.value.hint and "Give client_id" not in err.value.hint
+    assert "obtained just now" in err.value.hint and "no longer enabled" in err.value.hint
+    assert "Give client_id" not in err.value.hint
 
 
 def test_top_level_message_that_differs_from_the_details_is_kept(fake):
