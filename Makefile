@@ -1,0 +1,196 @@
+# threecx.xapi developer tasks.
+#
+#   make demo   provision Call Flow Apps on the bundled XAPI simulator (check, apply, apply again)
+#   make test   every check CI runs: lint, sanity, units, simulator, contract, integration,
+#               molecule, build; ends with a plain pytest run
+#
+# Nothing needs to be installed first: the tools go into a venv under .work/ (gitignored),
+# made from Python 3.13 or 3.12 (ansible-core 2.20+ needs 3.12 on the controller).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+WORK := $(ROOT)/.work
+VENV := $(WORK)/venv
+PY := $(VENV)/bin/python
+PYBIN := $(WORK)/pybin
+# symlink to the source tree, for ansible-lint, molecule, the demo and the docs
+COLLECTIONS := $(WORK)/collections
+# ansible-test needs a real .../ansible_collections/<namespace>/<name> path: a copy
+NAMESPACE := $(shell sed -n 's/^namespace: *//p' $(ROOT)/galaxy.yml | tr -d "\"' ")
+NAME := $(shell sed -n 's/^name: *//p' $(ROOT)/galaxy.yml | tr -d "\"' ")
+FQCN := $(NAMESPACE).$(NAME)
+TESTCOPY := $(WORK)/ansible-test/ansible_collections/$(NAMESPACE)/$(NAME)
+MODULES = $(sort $(basename $(notdir $(filter-out %/__init__.py,$(wildcard $(ROOT)/plugins/modules/*.py)))))
+
+# Pythons: pyenv's real interpreters (its shims fail for versions that are not global)
+# (PYENV_ROOT, `pyenv root`, the folder of the pyenv on PATH, ~/.pyenv: the first one with versions/)
+PYENV_ROOT := $(shell for d in "$${PYENV_ROOT:-}" "$$(pyenv root 2>/dev/null)" \
+  "$$(p=$$(command -v pyenv) && dirname "$$(dirname "$$(readlink -f "$$p")")")" "$${HOME:-}/.pyenv" /root/.pyenv; do \
+  [ -n "$$d" ] && [ -d "$$d/versions" ] && { echo "$$d"; break; }; done)
+# ansible-test 2.21 tests modules on 3.9-3.14; every one the machine has goes into $(PYBIN)
+TEST_PYTHONS := 3.9 3.10 3.11 3.12 3.13 3.14
+# $(call find_python,3.12): the real interpreter of a working python3.12 (pyenv first, then PATH; a
+# shim resolves to what it runs); empty if none
+find_python = $(shell \
+  for p in $$(ls -d $(PYENV_ROOT)/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V -r) $$(command -v python$(1) 2>/dev/null); do \
+    "$$p" -c 'import sys; assert sys.version_info[:2] == tuple(map(int, "$(1)".split("."))); print(sys.executable)' \
+      2>/dev/null && break; \
+  done)
+CONTROLLER_PYTHON ?= $(or $(call find_python,3.13),$(call find_python,3.12))
+
+SIM := $(ROOT)/tests/simulator
+WITH_SIM := $(PY) $(SIM)/with_simulator.py --quiet
+RECORDS := $(WORK)/contract/integration.jsonl
+
+# every tool from the venv; ansible's own loader finds the collection through the symlink
+export PATH := $(PYBIN):$(VENV)/bin:$(PATH)
+export VIRTUAL_ENV := $(VENV)
+ifdef CI
+export ANSIBLE_NOCOLOR := 1
+export PY_COLORS := 0
+export NO_COLOR := 1
+endif
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+CONTROLLER_VERSION = $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+COLLECTION_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)
+ANSIBLE_TEST := cd $(TESTCOPY) && ansible-test
+ANSIBLE_TEST_OPTS := --color $(if $(CI),no,auto)
+
+step = @printf '\n=== [%s] %s\n' "$$(date +%T)" "$(1)"
+# $(call pytest_in,DIR[,ENV]): plain pytest on DIR
+pytest_in = cd $(ROOT) && $(2) $(PY) -m pytest -q -p no:cacheprovider $(1)
+
+# BENCH_ARGS: e.g. BENCH_ARGS='--sizes 100' for a quick run (then the report goes to .work/performance.md)
+BENCH_ARGS ?=
+
+.PHONY: help demo test bench lint sanity units simulator-tests contract integration molecule docs build clean \
+        venv tools getpip testcopy final-pytest
+
+help:
+	@echo "make demo             provision Call Flow Apps on the XAPI simulator: --check --diff, apply, apply again"
+	@echo "make test             lint sanity units simulator-tests contract integration molecule build, then pytest"
+	@echo "make lint             ansible-lint, profile production, offline"
+	@echo "make sanity           ansible-test sanity on every Python the machine has (no ignore files)"
+	@echo "make units            ansible-test units --venv on every Python"
+	@echo "make simulator-tests  pytest tests/simulator"
+	@echo "make contract         pytest tests/contract (the simulator against the official OpenAPI document)"
+	@echo "make integration      ansible-test integration against the simulator, then the contract test on its traffic"
+	@echo "make molecule         molecule test (extensions/molecule/default)"
+	@echo "make docs             render docs/modules/*.md from the modules' own documentation"
+	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
+	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000 -> docs/performance.md"
+	@echo "make clean            remove .work and generated files"
+
+# ---------------------------------------------------------------- set-up
+venv: $(VENV)/.installed
+tools: $(VENV)/.installed $(PYBIN)/.linked $(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME)
+
+$(VENV)/.installed: $(ROOT)/requirements-dev.txt
+	@if [ -z "$(CONTROLLER_PYTHON)" ]; then \
+	  echo "No Python 3.13 or 3.12 found (looked in $(PYENV_ROOT)/versions and on PATH)." >&2; \
+	  echo "ansible-core 2.20+ needs Python >= 3.12 on the controller; install one, or set CONTROLLER_PYTHON=/path/to/python3.12." >&2; \
+	  exit 1; fi
+	$(call step,venv $(VENV) from $(CONTROLLER_PYTHON))
+	rm -rf $(VENV)
+	$(CONTROLLER_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r $(ROOT)/requirements-dev.txt
+	@$(PY) -m pip list 2>/dev/null | grep -E '^(ansible-core|ansible-lint|molecule|pytest|openapi-core) '
+	touch $@
+
+$(PYBIN)/.linked:
+	@mkdir -p $(PYBIN)
+	@$(foreach v,$(TEST_PYTHONS),p="$(call find_python,$(v))"; [ -z "$$p" ] || ln -sfn "$$p" $(PYBIN)/python$(v);)
+	@echo "test Pythons: $$(cd $(PYBIN) && ls python3.* | sort -V | tr '\n' ' ')"
+	@touch $@
+
+$(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME):
+	@mkdir -p $(dir $@)
+	ln -sfn $(ROOT) $@
+
+# ansible-test downloads a pip bootstrap script from a host this machine cannot reach;
+# it looks in its cache first, so an offline stand-in goes there (named after the pip version it wants)
+ANSIBLE_TEST_PIP = $(shell grep -oP "pip='\K[0-9.]+" $$($(PY) -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py)
+getpip: tools
+	@pipver="$(ANSIBLE_TEST_PIP)"; test -n "$$pipver"; \
+	  install -D -m 0644 $(ROOT)/.ci/get_pip_stub.py "$$HOME/.ansible/test/cache/get_pip_$${pipver//./_}.py"
+
+testcopy: tools getpip
+	@$(PY) $(ROOT)/scripts/sync_collection_copy.py $(ROOT) $(TESTCOPY)
+
+# ---------------------------------------------------------------- the issue's two commands
+demo: tools
+	$(call step,demo: playbooks/provision.yml on the XAPI simulator)
+	cd $(ROOT) && $(COLLECTION_ENV) $(WITH_SIM) -- $(PY) scripts/demo.py
+
+test: lint sanity units simulator-tests contract integration molecule build final-pytest
+	@echo "make test: all checks passed"
+
+# ---------------------------------------------------------------- checks
+lint: tools
+	$(call step,ansible-lint: profile production and offline)
+	cd $(ROOT) && $(COLLECTION_ENV) ansible-lint --nocolor
+
+sanity: testcopy
+	$(call step,ansible-test sanity on $$(cd $(PYBIN) && ls python3.* | sort -V | tr '\n' ' '))
+	$(ANSIBLE_TEST) sanity --requirements $(ANSIBLE_TEST_OPTS)
+
+units: testcopy
+	$(call step,ansible-test units on every Python)
+	$(ANSIBLE_TEST) units --venv --requirements $(ANSIBLE_TEST_OPTS)
+
+simulator-tests: tools
+	$(call step,pytest tests/simulator)
+	$(call pytest_in,tests/simulator)
+
+contract: tools
+	$(call step,pytest tests/contract)
+	$(call pytest_in,tests/contract)
+
+integration: testcopy
+	$(call step,ansible-test integration against the simulator (traffic recorded to $(RECORDS)))
+	@mkdir -p $(dir $(RECORDS)) && rm -f $(RECORDS)
+	$(WITH_SIM) --record $(RECORDS) -- $(SHELL) $(.SHELLFLAGS) '\
+	  $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
+	  $(ANSIBLE_TEST) integration --python $(CONTROLLER_VERSION) $(ANSIBLE_TEST_OPTS)'
+	$(call step,contract test on the recorded integration traffic)
+	$(call pytest_in,tests/contract,XAPI_CONTRACT_RECORDS=$(RECORDS))
+
+molecule: tools
+	$(call step,molecule test (extensions/molecule/default))
+	cd $(ROOT) && $(COLLECTION_ENV) MOLECULE_EPHEMERAL_DIRECTORY=$(WORK)/molecule/default molecule test
+
+docs: tools
+	$(call step,render docs/modules from ansible-doc)
+	cd $(ROOT) && $(PY) scripts/render_module_docs.py
+
+build: testcopy
+	$(call step,galaxy build then install then ansible-doc)
+	rm -rf $(WORK)/dist $(WORK)/installed
+	cd $(TESTCOPY) && ansible-galaxy collection build --force --output-path $(WORK)/dist
+	ansible-galaxy collection install --force -p $(WORK)/installed $(WORK)/dist/$(NAMESPACE)-$(NAME)-*.tar.gz
+	@for m in $(MODULES); do \
+	  ANSIBLE_COLLECTIONS_PATH=$(WORK)/installed ansible-doc $(FQCN).$$m >/dev/null || exit 1; \
+	  echo "ansible-doc $(FQCN).$$m: ok"; \
+	done
+
+# the last test runner CI sees: plain pytest (module docs up to date, and the unit tests outside ansible-test)
+final-pytest: tools
+	$(call step,pytest tests/docs tests/unit)
+	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/docs tests/unit
+
+# ---------------------------------------------------------------- performance (never part of make test)
+bench: tools
+	$(call step,benchmark against the simulator (20 ms per request); the full run takes about an hour)
+	cd $(ROOT) && $(PY) tests/bench/bench.py $(BENCH_ARGS) \
+	  --output $(if $(BENCH_ARGS),$(WORK)/performance.md,$(ROOT)/docs/performance.md)
+
+clean:
+	rm -rf $(WORK) $(ROOT)/.ansible $(ROOT)/tests/output $(ROOT)/tests/integration/inventory \
+	  $(ROOT)/tests/integration/integration_config.yml
+	find $(ROOT) -name __pycache__ -type d -prune -not -path '$(ROOT)/.git/*' -exec rm -rf {} +
