@@ -1,0 +1,267 @@
+#!/usr/bin/env python
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Time four ways of converging the same call flow apps against the simulator.
+
+For each size N the simulator is reset and seeded with N apps, a desired
+state is written in which a share of them (2 % by default) differ, and each
+way runs ansible-playbook once: a hand-rolled ansible.builtin.uri loop, a
+callflow_app loop, a callflow_app loop sharing one token, and one
+callflow_apps task. Each run is checked to have converged the PBX; its wall
+time, the requests the simulator saw, and the peak memory of the largest
+process of the run are reported as a Markdown table.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SIMULATOR = os.path.join(ROOT, "tests", "simulator", "xapi_sim.py")
+PLAYBOOKS = os.path.join(HERE, "playbooks")
+WAYS = [
+    ("uri", "uri_loop.yml", "`ansible.builtin.uri` loop (token once, GET, PATCH when different)"),
+    ("loop", "module_loop.yml", "`callflow_app` loop"),
+    ("loop_token", "module_loop_token.yml", "`callflow_app` loop + `token` reuse"),
+    ("bulk", "bulk.yml", "one `callflow_apps` task"),
+]
+CLIENT_ID, CLIENT_SECRET = "bench", "bench-secret"
+
+
+# -- the simulator ------------------------------------------------------------
+
+class Simulator:
+    def __init__(self, latency_ms, workdir):
+        port_file = os.path.join(workdir, "port")
+        self.process = subprocess.Popen(
+            [sys.executable, SIMULATOR, "--port", "0", "--port-file", port_file, "--quiet", "--compile-delay", "0",
+             "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--latency-ms", str(latency_ms)])
+        deadline = time.time() + 10
+        while not (os.path.exists(port_file) and open(port_file).read().strip()):
+            if time.time() > deadline or self.process.poll() is not None:
+                raise SystemExit("the simulator did not start")
+            time.sleep(0.05)
+        self.base_url = "http://127.0.0.1:%s" % open(port_file).read().strip()
+        self.control = self.base_url + "/_sim"
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.control + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            text = response.read()
+        return json.loads(text) if text else None
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# -- data ---------------------------------------------------------------------
+
+def script(number, size):
+    """A plausible call flow script of about `size` bytes."""
+    head = ("using System;\nusing System.Threading.Tasks;\nusing CallFlow;\n\nnamespace Bench\n{\n"
+            "    public class App%s : ScriptBase<App%s>\n    {\n        public override async Task<bool> StartAsync()\n"
+            "        {\n" % (number, number))
+    tail = "            return true;\n        }\n    }\n}\n"
+    lines, body = [], len(head) + len(tail)
+    step = 0
+    while body < size:
+        line = "            await Log(\"step %d of app %s\");\n" % (step, number)
+        lines.append(line)
+        body += len(line)
+        step += 1
+    return head + "".join(lines) + tail
+
+
+def dataset(size, changed_pct, script_bytes, seed=20):
+    """(seeded apps in API spelling, desired apps in option spelling, numbers that differ)."""
+    rng = random.Random(seed + size)
+    seeded, desired = [], []
+    for i in range(size):
+        number = str(70000 + i)
+        code = script(number, script_bytes)
+        seeded.append({"Number": number, "Name": "Bench app %s" % number, "ScriptCode": code, "RoutingType": "DialCode"})
+        desired.append({"number": number, "name": "Bench app %s" % number, "script_code": code})
+    changed = rng.sample(range(size), max(1, size * changed_pct // 100))
+    for position, i in enumerate(changed):
+        if position % 2:
+            desired[i]["name"] += " (v2)"
+        else:
+            desired[i]["script_code"] = desired[i]["script_code"].replace("return true;", "return false;")
+    return seeded, desired, [desired[i]["number"] for i in changed]
+
+
+# -- one run ------------------------------------------------------------------
+
+def run_playbook(playbook, vars_file, env, log):
+    """Run ansible-playbook; answer (seconds, peak RSS in MiB of its largest process, stdout)."""
+    command = [shutil.which("ansible-playbook", path=env["PATH"]), os.path.join(PLAYBOOKS, playbook), "-e", "@" + vars_file]
+    started = time.monotonic()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.monotonic() - started
+    with open(log) as out:
+        text = out.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("%s failed; see %s\n%s" % (playbook, log, text[-3000:]))
+    return elapsed, usage.ru_maxrss / 1024.0, text
+
+
+def converged(sim, desired):
+    state = dict((app["Number"], app) for app in sim.call("GET", "/state")["callflow_apps"])
+    for app in desired:
+        have = state.get(app["number"])
+        if have is None or have["Name"] != app["name"] or have["ScriptCode"].replace("\r\n", "\n") != app["script_code"]:
+            return False
+    return True
+
+
+def measure(sim, way, desired_file, desired, seeded, env, workdir):
+    sim.call("POST", "/reset")
+    sim.call("POST", "/seed", {"callflow_apps": seeded})
+    sim.call("DELETE", "/requests")
+    name, playbook, _label = way
+    seconds, peak, _text = run_playbook(playbook, desired_file, env, os.path.join(workdir, "%s.log" % name))
+    stats = sim.call("GET", "/stats")
+    if not converged(sim, desired):
+        raise SystemExit("%s did not converge the PBX" % name)
+    return {"seconds": seconds, "requests": stats["total"], "writes": stats["writes"],
+            "tokens": stats["token_requests"], "peak_mib": peak}
+
+
+def baseline(env, workdir):
+    """Wall time of an ansible-playbook start with one trivial task."""
+    play = os.path.join(workdir, "empty.yml")
+    with open(play, "w") as out:
+        out.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ansible.builtin.meta: noop\n")
+    vars_file = os.path.join(workdir, "empty.json")
+    with open(vars_file, "w") as out:
+        out.write("{}")
+    command = [shutil.which("ansible-playbook", path=env["PATH"]), play, "-e", "@" + vars_file]
+    started = time.monotonic()
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.monotonic() - started
+
+
+def single_task_counts(sim, env, workdir, seeded, desired_file):
+    sim.call("POST", "/reset")
+    sim.call("POST", "/seed", {"callflow_apps": seeded[:1]})
+    _s, _p, text = run_playbook("noop_and_change.yml", desired_file, env, os.path.join(workdir, "single.log"))
+    for line in text.splitlines():
+        if "BENCH-COUNTS" in line:
+            fields = dict(part.split("=") for part in line.split("BENCH-COUNTS", 1)[1].strip(' "').split())
+            return int(fields["noop"]), int(fields["change"])
+    raise SystemExit("no counts in the single-task run")
+
+
+# -- report -------------------------------------------------------------------
+
+def table(rows, latency_ms, start_seconds):
+    lines = ["| N | way | wall time (s) | requests | writes | logins | peak RSS (MiB) | vs `uri` loop |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for size, results in rows:
+        reference = results.get("uri", {}).get("seconds")
+        for name, _playbook, label in WAYS:
+            if name not in results:
+                continue
+            r = results[name]
+            ratio = "%.1f× faster" % (reference / r["seconds"]) if reference and name != "uri" else "1.0×"
+            if reference and r["seconds"] > reference:
+                ratio = "%.2f× slower" % (r["seconds"] / reference)
+            lines.append("| %d | %s | %.1f | %d | %d | %d | %.0f | %s |" % (
+                size, label, r["seconds"], r["requests"], r["writes"], r["tokens"], r["peak_mib"], ratio))
+        if "bulk" in results:
+            limit = start_seconds + results["bulk"]["requests"] * latency_ms / 1000.0
+            lines.append("| %d | limit for one task: start %.1f s + %d requests × %d ms | %.1f | | | | | bulk at %.2f× the limit |" % (
+                size, start_seconds, results["bulk"]["requests"], latency_ms, limit, results["bulk"]["seconds"] / limit))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,500,2000")
+    parser.add_argument("--ways", default=",".join(w[0] for w in WAYS))
+    parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--changed-pct", type=int, default=2)
+    parser.add_argument("--script-bytes", type=int, default=5000)
+    parser.add_argument("--output", help="write the report (Markdown) here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    ways = [w for w in WAYS if w[0] in args.ways.split(",")]
+
+    workdir = tempfile.mkdtemp(prefix="xapi-bench-")
+    collections = os.path.join(workdir, "collections", "ansible_collections", "threecx")
+    os.makedirs(collections)
+    os.symlink(ROOT, os.path.join(collections, "xapi"))
+    sim = Simulator(args.latency_ms, workdir)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"),
+               THREECX_BASE_URL=sim.base_url, THREECX_CLIENT_ID=CLIENT_ID, THREECX_CLIENT_SECRET=CLIENT_SECRET,
+               THREECX_SIM_URL=sim.control, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    rows = []
+    try:
+        start_seconds = baseline(env, workdir)
+        print("ansible-playbook start: %.2f s" % start_seconds, flush=True)
+        for size in sizes:
+            seeded, desired, _changed = dataset(size, args.changed_pct, args.script_bytes)
+            desired_file = os.path.join(workdir, "apps-%d.json" % size)
+            with open(desired_file, "w") as out:
+                json.dump({"apps": desired}, out)
+            results = {}
+            for way in ways:
+                results[way[0]] = measure(sim, way, desired_file, desired, seeded, env, workdir)
+                print("N=%d %-10s %7.1f s %6d requests %4d writes %d logins %5.0f MiB" % (
+                    size, way[0], results[way[0]]["seconds"], results[way[0]]["requests"], results[way[0]]["writes"],
+                    results[way[0]]["tokens"], results[way[0]]["peak_mib"]), flush=True)
+            rows.append((size, results))
+        noop, change = single_task_counts(sim, env, workdir, seeded, desired_file)
+    finally:
+        sim.stop()
+    report = render(rows, args, start_seconds, noop, change)
+    print(report)
+    if args.output:
+        with open(args.output, "w") as out:
+            out.write(report)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def render(rows, args, start_seconds, noop, change):
+    command = "make bench" if args.sizes == "100,500,2000" else "python tests/bench/bench.py --sizes %s" % args.sizes
+    return "\n".join([
+        "# Performance",
+        "",
+        "Measured by `%s` (`tests/bench/bench.py`) against the simulator with %d ms added to every request "
+        "(a PBX across a WAN), %d bytes of script per app and %d %% of the apps differing from the desired state. "
+        "Every run is checked to have converged the PBX before its figures count." % (
+            command, args.latency_ms, args.script_bytes, args.changed_pct),
+        "",
+        "Machine: %s, %d cores, Python %s, %s." % (
+            platform.machine(), os.cpu_count(), platform.python_version(), time.strftime("%Y-%m-%d")),
+        "Requests are those the simulator logged, logins included; peak RSS is that of the largest single process of "
+        "the run (ansible-playbook, a worker, or the module).",
+        "",
+        table(rows, args.latency_ms, start_seconds),
+        "",
+        "A single `callflow_app` task with a shared token: %d request(s) when nothing changes, %d when the name "
+        "changes (read, PATCH, re-read)." % (noop, change),
+        "",
+    ])
+
+
+if __name__ == "__main__":
+    main()
