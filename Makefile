@@ -73,7 +73,7 @@ BENCH_ARGS ?=
 
 help:
 	@echo "make demo             provision Call Flow Apps on the XAPI simulator: --check --diff, apply, apply again"
-	@echo "make test             lint sanity units simulator-tests contract integration molecule build, then pytest"
+	@echo "make test             lint sanity units integration molecule build, then every pytest suite"
 	@echo "make lint             ansible-lint, profile production, offline"
 	@echo "make sanity           ansible-test sanity on every Python the machine has (no ignore files)"
 	@echo "make units            ansible-test units --venv on every Python"
@@ -128,8 +128,8 @@ demo: tools
 	$(call step,demo: playbooks/provision.yml on the XAPI simulator)
 	cd $(ROOT) && $(COLLECTION_ENV) $(WITH_SIM) -- $(PY) scripts/demo.py
 
-test: lint sanity units simulator-tests contract integration molecule build final-pytest
-	@echo "make test: all checks passed"
+# final-pytest comes last and holds every pytest suite, so the log ends with its summary line
+test: lint sanity units integration molecule build final-pytest
 
 # ---------------------------------------------------------------- checks
 lint: tools
@@ -179,10 +179,12 @@ build: testcopy
 	  echo "ansible-doc $(FQCN).$$m: ok"; \
 	done
 
-# the last test runner CI sees: plain pytest (module docs up to date, and the unit tests outside ansible-test)
+# the last test runner CI sees: every pytest suite in one run (the simulator, the contract, also on the
+# integration traffic when `make integration` recorded it, the module docs, and the unit tests outside ansible-test)
 final-pytest: tools
-	$(call step,pytest tests/docs tests/unit)
-	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest -p no:cacheprovider tests/docs tests/unit
+	$(call step,pytest tests/simulator tests/contract tests/docs tests/unit)
+	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
+	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/docs tests/unit
 
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools
