@@ -409,3 +409,13 @@ def test_trunk_password_is_masked_in_the_result_and_the_diff(fake):
     assert result["callflow_app"]["Trunk"]["AuthPassword"] == "********"
     assert result["callflow_app"]["Trunk"]["Number"] == "10000"
     assert "trunk-Passw0rd-value" not in result.stdout
+
+
+def test_missing_requests_library_is_reported_with_missing_required_lib(fake, monkeypatch):
+    from ansible_collections.threecx.xapi.plugins.module_utils import xapi_module
+    monkeypatch.setattr(xapi_module, "HAS_REQUESTS", False)
+    monkeypatch.setattr(xapi_module, "REQUESTS_IMPORT_ERROR", "ModuleNotFoundError: No module named 'requests'")
+    result = run(fake, number="8100", name="Day")
+    assert result.rc == 1
+    assert "Failed to import the required Python library (requests)" in result["msg"]
+    assert fake.calls == []
