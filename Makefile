@@ -189,7 +189,7 @@ final-pytest: tools
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools
 	$(call step,benchmark against the simulator (20 ms per request); the full run takes about an hour)
-	cd $(ROOT) && $(PY) tests/bench/bench.py $(BENCH_ARGS) \
+	cd $(ROOT) && $(PY) tests/bench/bench.py $(BENCH_ARGS) --save-json $(WORK)/bench-results.json \
 	  --output $(if $(BENCH_ARGS),$(WORK)/performance.md,$(ROOT)/docs/performance.md)
 
 clean:
