@@ -209,7 +209,7 @@ def main():
         args.sizes, args.latency_ms = saved["sizes"], saved["latency_ms"]
         args.script_bytes, args.changed_pct = saved["script_bytes"], saved["changed_pct"]
         machine = saved["machine"] + (". " + saved["note"] if saved.get("note") else "")
-        report = render([(size, results) for size, results in saved["rows"]], args, saved["start_seconds"],
+        report = render(saved["rows"], args, saved["start_seconds"],
                         saved["noop"], saved["change"], machine)
         publish(report, args.output)
         return
