@@ -56,10 +56,10 @@ def test_extract_matches_the_generator_output(fresh_text):
 def test_check_mode_detects_a_stale_extract(tmp_path, monkeypatch, fresh_text):
     stale = tmp_path / "extract.yaml"
     shutil.copy(EXTRACT, stale)
-    if fresh_text is None:
-        warnings.warn("source missing: --check was not exercised")
-        return
-    monkeypatch.setattr(make_spec_extract, "make", lambda _source: fresh_text)
+    # --check compares what make() answers with the file; without the source, the checked-in
+    # extract stands in for the generator's output, so the comparison itself is still exercised
+    expected = fresh_text if fresh_text is not None else stale.read_text(encoding="utf-8")
+    monkeypatch.setattr(make_spec_extract, "make", lambda _source: expected)
     assert make_spec_extract.main(["--output", str(stale), "--check"]) == 0
     stale.write_text(stale.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert make_spec_extract.main(["--output", str(stale), "--check"]) == 1
