@@ -98,9 +98,7 @@ def main():
         if key == "again" and (changed or delta["writes"] or counts["created"] or counts["updated"]):
             problems.append("apply again was not a no-op: %d changed tasks, %d writes" % (changed or 0, delta["writes"]))
 
-    state = sim("/state")
-    apps = state.get("callflow_apps", state.get("CallFlowApps", []))
-    on_pbx = dict((str(app.get("Number")), app) for app in apps)
+    on_pbx = dict((str(app["Number"]), app) for app in sim("/state")["callflow_apps"])
     for number, name in sorted(wanted.items()):
         app = on_pbx.get(number)
         if app is None or app.get("Name") != name:

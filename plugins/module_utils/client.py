@@ -101,18 +101,21 @@ def odata_reasons(body):
         return ["%s: %s" % (error, description) if description else error]
     if not isinstance(error, dict):
         return []
-    details = [_reason(detail) for detail in error.get("details") or [] if isinstance(detail, dict)]
-    details = [reason for reason in details if reason]
+    details = [detail for detail in error.get("details") or [] if isinstance(detail, dict)]
+    reasons = [reason for reason in map(_reason, details) if reason]
     top = _reason(error)
-    # The top-level message often repeats a detail (3CX puts the first detail there); show it once.
-    if top and not any(top == reason or top.split(": ", 1)[-1] == reason.split(": ", 1)[-1] for reason in details):
-        return [top] + details
-    return details or ([top] if top else [])
+    # 3CX usually repeats the first detail as the top-level message (with or without its target): show it once
+    if top and top not in reasons and top not in map(_message, details):
+        reasons.insert(0, top)
+    return reasons
+
+
+def _message(item):
+    return " ".join(str(item.get("message") or "").split())
 
 
 def _reason(item):
-    message = " ".join(str(item.get("message") or "").split())
-    target = item.get("target")
+    message, target = _message(item), item.get("target")
     if not message:
         return None
     return "%s: %s" % (target, message) if target else message

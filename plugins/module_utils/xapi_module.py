@@ -37,12 +37,13 @@ class XapiModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built client."""
 
     def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True,
-                 secret_keys=(), **kwargs):
+                 schema=None, **kwargs):
         """mask_tokens: hide every token the client obtains from this module's output (all but the token module).
 
-        secret_keys: API names (e.g. a trunk's AuthPassword) masked wherever they occur in the result.
+        schema: the entity the module returns; its secret keys (e.g. a trunk's AuthPassword) are masked
+        wherever they occur in the result. Set before AnsibleModule runs: bad input already fails through it.
         """
-        self._secret_keys = frozenset(secret_keys)
+        self._secret_keys = schema.secret_keys if schema is not None else frozenset()
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(XapiModule, self).__init__(

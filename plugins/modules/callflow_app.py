@@ -241,7 +241,7 @@ def ensure(module):
 
 def main():
     module = XapiModule(argument_spec(), required_one_of=REQUIRED_ONE_OF, supports_check_mode=True,
-                        secret_keys=SCHEMA.secret_keys)
+                        schema=SCHEMA)
     run(module, lambda: ensure(module))
 
 

@@ -120,7 +120,7 @@ def main():
             include_script=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
-        secret_keys=SCHEMA.secret_keys,
+        schema=SCHEMA,
     )
     run(module, lambda: module.exit_json(changed=False, callflow_apps=list_apps(module)))
 

@@ -259,7 +259,7 @@ def main():
     module = XapiModule(
         # items stay raw here so that a bad one is reported by its index (see validate)
         dict(apps=dict(type="list", elements="raw", required=True), purge=dict(type="bool", default=False)),
-        supports_check_mode=True, secret_keys=SCHEMA.secret_keys,
+        supports_check_mode=True, schema=SCHEMA,
     )
     run(module, lambda: reconcile_apps(module))
 
