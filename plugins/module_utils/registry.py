@@ -145,7 +145,7 @@ def _field(api, desc, rules):
         fmt=desc.get("f"), max_length=desc.get("l"), values=enum.get("values"), flags=enum.get("flags", False),
         ref=ref, resolve=_resolve_object, key=key[0] if key else None,
         compare=TEXT if "text_diff" in evidence else (compare[0] if compare else None),
-        link=desc.get("v", False) and not desc.get("m") and kind == "object" and is_entity_type(ref),
+        link=desc.get("v", False) and kind == "object" and is_entity_type(ref),
         create_only="create_only" in evidence, computed="computed" in evidence, runtime="runtime" in evidence,
         secret="secret" in evidence, select_only="select_only" in evidence, text_diff="text_diff" in evidence,
         min_items=min_items[0] if min_items else 0, evidence=evidence)

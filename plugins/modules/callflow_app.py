@@ -45,7 +45,9 @@ options:
     description:
       - DN number of the app. Finds the app when O(id) is not given. Needed to create an app.
       - Set at creation only; a different number for an existing app is refused before any write, in check mode too.
-    type: str
+      - Give it quoted in YAML (V("8100")); an unquoted number is accepted with a warning, because YAML reads V(0100)
+        as 64. Blanks around it are refused.
+    type: raw
   name:
     description:
       - Name of the app. Finds the app when neither O(id) nor O(number) is given. Needed to create an app.
