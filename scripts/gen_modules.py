@@ -65,9 +65,12 @@ def dump(data):
     return yaml.dump(data, Dumper=Dumper, sort_keys=False, default_flow_style=False, width=110, allow_unicode=True)
 
 
-def field_description(field, title):
+def field_description(field, title, owner=None):
     """What the registry and the overrides say of a property, as documentation."""
-    lines = ["Sets C(%s) of the %s (%s)." % (field.api, title, type_text(field))]
+    if field.ref == "Pbx.Destination" and not field.many:
+        return ["Sets C(%s) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for "
+                "V(External), C(external); C(to) is found from the number when left out." % field.api]
+    lines = ["Sets C(%s) of %s (%s)." % (field.api, owner or "the " + title, type_text(field))]
     if field.kind in PATTERNS:
         lines.append("Given as %s." % PATTERNS[field.kind][1])
     if field.flags:
@@ -100,14 +103,14 @@ def type_text(field):
     return "a list of %s" % kind if field.many else kind
 
 
-def describe_options(spec, fields, title, texts, prefix=""):
+def describe_options(spec, fields, title, texts, prefix="", owner=None):
     """The DOCUMENTATION options for an argument spec, descriptions from texts or the fields."""
     docs = {}
     for option in sorted(spec):
         entry = spec[option]
         path = prefix + option
         field = fields.get(option)
-        text = texts.get(path) or (field_description(field, title) if field is not None else None)
+        text = texts.get(path) or (field_description(field, title, owner) if field is not None else None)
         if text is None:
             raise KeyError("no description for option %s of the %s" % (path, title))
         doc = {"description": text if isinstance(text, list) else [text]}
@@ -116,7 +119,8 @@ def describe_options(spec, fields, title, texts, prefix=""):
                 doc[key] = entry[key]
         if entry.get("options"):
             sub_fields = dict((option_name(api), sub) for api, sub in field.schema.fields.items()) if field else {}
-            doc["suboptions"] = describe_options(entry["options"], sub_fields, title, texts, path + ".")
+            doc["suboptions"] = describe_options(entry["options"], sub_fields, title, texts, path + ".",
+                                                 "C(%s)" % field.ref if field else None)
         docs[option] = doc
     return docs
 

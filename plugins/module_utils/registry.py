@@ -117,9 +117,19 @@ def _chain(name):
     return chain
 
 
+def _assigned_keys():
+    """schema name -> its integer key, which the PBX assigns: never sent, never compared."""
+    if "assigned_keys" not in _cache:
+        _cache["assigned_keys"] = dict((entry["schema"], entry["key"]) for entry in data()["sets"].values()
+                                       if entry.get("key") and entry.get("key_type") == "int")
+    return _cache["assigned_keys"]
+
+
 def _fields(name):
     chain = _chain(name)
     rules = {}
+    if name in _assigned_keys():
+        rules["computed"] = {_assigned_keys()[name]: "[spec] the integer key of the entity set; the PBX assigns it"}
     for schema_name in chain:
         for rule, entries in overrides.SCHEMAS.get(schema_name, {}).items():
             rules.setdefault(rule, {}).update(entries)

@@ -53,15 +53,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the department (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the department (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the department (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   break_time:
     description:
@@ -71,18 +72,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the department (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the department (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the department's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the department (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -94,17 +95,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the department (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the department (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the department (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours
@@ -153,7 +154,8 @@ options:
     type: str
   custom_operator:
     description:
-      - Sets C(CustomOperator) of the department (Pbx.Destination).
+      - 'Sets C(CustomOperator) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and,
+        for V(External), C(external); C(to) is found from the number when left out.'
     type: raw
   custom_prompt:
     description:
@@ -177,17 +179,17 @@ options:
     suboptions:
       group_id:
         description:
-          - Sets C(GroupId) of the department (integer).
+          - Sets C(GroupId) of C(Pbx.UserGroup) (integer).
         type: int
       rights:
         description:
-          - Sets C(Rights) of the department (Pbx.Rights).
+          - Sets C(Rights) of C(Pbx.UserGroup) (Pbx.Rights).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           role_name:
             description:
-              - Sets C(RoleName) of the department (string).
+              - Sets C(RoleName) of C(Pbx.Rights) (string).
             type: str
   holidays_route:
     description:
@@ -197,15 +199,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the department (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the department (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the department (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   hours:
     description:
@@ -214,18 +217,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the department (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the department (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the department's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the department (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -237,17 +240,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the department (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the department (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the department (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours
@@ -291,15 +294,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the department (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the department (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the department (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   out_of_office_route:
     description:
@@ -308,15 +312,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the department (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the department (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the department (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   override_holidays:
     description:

@@ -88,18 +88,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the inbound rule (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the inbound rule (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the inbound rule's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the inbound rule (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -111,17 +111,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the inbound rule (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the inbound rule (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the inbound rule (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours

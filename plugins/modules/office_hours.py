@@ -44,18 +44,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the office hours (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the office hours (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the office hours's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the office hours (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -67,17 +67,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the office hours (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the office hours (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the office hours (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours
@@ -98,18 +98,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the office hours (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the office hours (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the office hours's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the office hours (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -121,17 +121,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the office hours (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the office hours (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the office hours (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours

@@ -50,11 +50,11 @@ options:
     suboptions:
       from:
         description:
-          - Sets C(From) of the outbound rule (string).
+          - Sets C(From) of C(Pbx.DNRange) (string).
         type: str
       to:
         description:
-          - Sets C(To) of the outbound rule (string).
+          - Sets C(To) of C(Pbx.DNRange) (string).
         type: str
   emergency_rule:
     description:

@@ -75,15 +75,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the queue (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the queue (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the queue (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   call_us_enable_chat:
     description:
@@ -178,15 +179,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the queue (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the queue (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the queue (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   intro_file:
     description:
@@ -252,15 +254,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the queue (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the queue (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the queue (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   play_full_prompt:
     description:
@@ -308,7 +311,7 @@ options:
     suboptions:
       day:
         description:
-          - Sets C(Day) of the queue (enum Pbx.DayOfWeek).
+          - Sets C(Day) of C(Pbx.ResetQueueStatisticsSchedule) (enum Pbx.DayOfWeek).
         type: str
         choices:
           - Sunday
@@ -320,7 +323,7 @@ options:
           - Saturday
       frequency:
         description:
-          - Sets C(Frequency) of the queue (enum Pbx.ResetQueueStatisticsFrequency).
+          - Sets C(Frequency) of C(Pbx.ResetQueueStatisticsSchedule) (enum Pbx.ResetQueueStatisticsFrequency).
         type: str
         choices:
           - Disabled
@@ -329,7 +332,7 @@ options:
           - Monthly
       time:
         description:
-          - Sets C(Time) of the queue (time).
+          - Sets C(Time) of C(Pbx.ResetQueueStatisticsSchedule) (time).
           - Given as a time such as 09:00 or 09:00:00.
         type: str
   reset_statistics_schedule_enabled:

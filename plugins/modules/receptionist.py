@@ -45,15 +45,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the digital receptionist (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the digital receptionist (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the digital receptionist (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   departments:
     description:
@@ -85,15 +86,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the digital receptionist (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the digital receptionist (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the digital receptionist (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   invalid_key_forward_dn:
     description:
@@ -132,15 +134,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the digital receptionist (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the digital receptionist (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the digital receptionist (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   prompt_filename:
     description:

@@ -44,15 +44,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the ring group (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the ring group (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the ring group (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   call_us_enable_chat:
     description:
@@ -109,15 +110,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the ring group (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the ring group (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the ring group (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   members:
     description:
@@ -162,15 +164,16 @@ options:
     suboptions:
       is_prompt_enabled:
         description:
-          - Sets C(IsPromptEnabled) of the ring group (boolean).
+          - Sets C(IsPromptEnabled) of C(Pbx.Route) (boolean).
         type: bool
       prompt:
         description:
-          - Sets C(Prompt) of the ring group (string).
+          - Sets C(Prompt) of C(Pbx.Route) (string).
         type: str
       route:
         description:
-          - Sets C(Route) of the ring group (Pbx.Destination).
+          - 'Sets C(Route) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and, for V(External),
+            C(external); C(to) is found from the number when left out.'
         type: raw
   ring_strategy:
     description:

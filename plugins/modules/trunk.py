@@ -47,7 +47,7 @@ options:
     suboptions:
       value:
         description:
-          - Sets C(Value) of the trunk (string).
+          - Sets C(Value) of C(Pbx.ConcealedPassword) (string).
         type: str
   certificate:
     description:
@@ -110,60 +110,60 @@ options:
     suboptions:
       codecs:
         description:
-          - Sets C(Codecs) of the trunk (a list of string).
+          - Sets C(Codecs) of C(Pbx.Gateway) (a list of string).
           - Compared as an ordered list; the list replaces the trunk's list whole.
         type: list
         elements: str
       deliver_audio:
         description:
-          - Sets C(DeliverAudio) of the trunk (boolean).
+          - Sets C(DeliverAudio) of C(Pbx.Gateway) (boolean).
         type: bool
       dest_number_in_remote_party_id_called:
         description:
-          - Sets C(DestNumberInRemotePartyIDCalled) of the trunk (boolean).
+          - Sets C(DestNumberInRemotePartyIDCalled) of C(Pbx.Gateway) (boolean).
         type: bool
       dest_number_in_request_line_uri:
         description:
-          - Sets C(DestNumberInRequestLineURI) of the trunk (boolean).
+          - Sets C(DestNumberInRequestLineURI) of C(Pbx.Gateway) (boolean).
         type: bool
       dest_number_in_to:
         description:
-          - Sets C(DestNumberInTo) of the trunk (boolean).
+          - Sets C(DestNumberInTo) of C(Pbx.Gateway) (boolean).
         type: bool
       host:
         description:
-          - Sets C(Host) of the trunk (string).
+          - Sets C(Host) of C(Pbx.Gateway) (string).
         type: str
       id:
         description:
-          - Sets C(Id) of the trunk (integer).
+          - Sets C(Id) of C(Pbx.Gateway) (integer).
         type: int
       inbound_params:
         description:
-          - Sets C(InboundParams) of the trunk (a list of Pbx.GatewayParameterBinding).
+          - Sets C(InboundParams) of C(Pbx.Gateway) (a list of Pbx.GatewayParameterBinding).
           - Compared as an ordered list. The list replaces the trunk's list whole.
         type: list
         elements: dict
         suboptions:
           custom:
             description:
-              - Sets C(Custom) of the trunk (string).
+              - Sets C(Custom) of C(Pbx.GatewayParameterBinding) (string).
             type: str
           param_id:
             description:
-              - Sets C(ParamId) of the trunk (integer).
+              - Sets C(ParamId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
           value_id:
             description:
-              - Sets C(ValueId) of the trunk (integer).
+              - Sets C(ValueId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
       internal:
         description:
-          - Sets C(Internal) of the trunk (boolean).
+          - Sets C(Internal) of C(Pbx.Gateway) (boolean).
         type: bool
       ip_in_registration_contact:
         description:
-          - Sets C(IPInRegistrationContact) of the trunk (enum Pbx.IPInRegistrationContactType).
+          - Sets C(IPInRegistrationContact) of C(Pbx.Gateway) (enum Pbx.IPInRegistrationContactType).
         type: str
         choices:
           - External
@@ -172,61 +172,61 @@ options:
           - Specified
       is_custom:
         description:
-          - Sets C(IsCustom) of the trunk (boolean).
+          - Sets C(IsCustom) of C(Pbx.Gateway) (boolean).
         type: bool
       lines:
         description:
-          - Sets C(Lines) of the trunk (integer).
+          - Sets C(Lines) of C(Pbx.Gateway) (integer).
         type: int
       matching_strategy:
         description:
-          - Sets C(MatchingStrategy) of the trunk (enum Pbx.MatchingStrategyType).
+          - Sets C(MatchingStrategy) of C(Pbx.Gateway) (enum Pbx.MatchingStrategyType).
         type: str
         choices:
           - MatchAnyFields
           - MatchAllFields
       name:
         description:
-          - Sets C(Name) of the trunk (string).
+          - Sets C(Name) of C(Pbx.Gateway) (string).
         type: str
       outbound_caller_id:
         description:
-          - Sets C(OutboundCallerID) of the trunk (string).
+          - Sets C(OutboundCallerID) of C(Pbx.Gateway) (string).
         type: str
       outbound_params:
         description:
-          - Sets C(OutboundParams) of the trunk (a list of Pbx.GatewayParameterBinding).
+          - Sets C(OutboundParams) of C(Pbx.Gateway) (a list of Pbx.GatewayParameterBinding).
           - Compared as an ordered list. The list replaces the trunk's list whole.
         type: list
         elements: dict
         suboptions:
           custom:
             description:
-              - Sets C(Custom) of the trunk (string).
+              - Sets C(Custom) of C(Pbx.GatewayParameterBinding) (string).
             type: str
           param_id:
             description:
-              - Sets C(ParamId) of the trunk (integer).
+              - Sets C(ParamId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
           value_id:
             description:
-              - Sets C(ValueId) of the trunk (integer).
+              - Sets C(ValueId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
       port:
         description:
-          - Sets C(Port) of the trunk (integer).
+          - Sets C(Port) of C(Pbx.Gateway) (integer).
         type: int
       proxy_host:
         description:
-          - Sets C(ProxyHost) of the trunk (string).
+          - Sets C(ProxyHost) of C(Pbx.Gateway) (string).
         type: str
       proxy_port:
         description:
-          - Sets C(ProxyPort) of the trunk (integer).
+          - Sets C(ProxyPort) of C(Pbx.Gateway) (integer).
         type: int
       require_registration_for:
         description:
-          - Sets C(RequireRegistrationFor) of the trunk (enum Pbx.RequireRegistrationForType).
+          - Sets C(RequireRegistrationFor) of C(Pbx.Gateway) (enum Pbx.RequireRegistrationForType).
         type: str
         choices:
           - Nothing
@@ -235,30 +235,30 @@ options:
           - InOutCalls
       source_identification:
         description:
-          - Sets C(SourceIdentification) of the trunk (a list of Pbx.GatewayParameterBinding).
+          - Sets C(SourceIdentification) of C(Pbx.Gateway) (a list of Pbx.GatewayParameterBinding).
           - Compared as an ordered list. The list replaces the trunk's list whole.
         type: list
         elements: dict
         suboptions:
           custom:
             description:
-              - Sets C(Custom) of the trunk (string).
+              - Sets C(Custom) of C(Pbx.GatewayParameterBinding) (string).
             type: str
           param_id:
             description:
-              - Sets C(ParamId) of the trunk (integer).
+              - Sets C(ParamId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
           value_id:
             description:
-              - Sets C(ValueId) of the trunk (integer).
+              - Sets C(ValueId) of C(Pbx.GatewayParameterBinding) (integer).
             type: int
       specified_ip_for_registration_contact:
         description:
-          - Sets C(SpecifiedIPForRegistrationContact) of the trunk (string).
+          - Sets C(SpecifiedIPForRegistrationContact) of C(Pbx.Gateway) (string).
         type: str
       srtp_mode:
         description:
-          - Sets C(SRTPMode) of the trunk (enum Pbx.SRTPModeType).
+          - Sets C(SRTPMode) of C(Pbx.Gateway) (enum Pbx.SRTPModeType).
         type: str
         choices:
           - SRTPDisabled
@@ -266,23 +266,23 @@ options:
           - SRTPEnforced
       support_reinvite:
         description:
-          - Sets C(SupportReinvite) of the trunk (boolean).
+          - Sets C(SupportReinvite) of C(Pbx.Gateway) (boolean).
         type: bool
       support_replaces:
         description:
-          - Sets C(SupportReplaces) of the trunk (boolean).
+          - Sets C(SupportReplaces) of C(Pbx.Gateway) (boolean).
         type: bool
       template_filename:
         description:
-          - Sets C(TemplateFilename) of the trunk (string).
+          - Sets C(TemplateFilename) of C(Pbx.Gateway) (string).
         type: str
       time_between_reg:
         description:
-          - Sets C(TimeBetweenReg) of the trunk (integer).
+          - Sets C(TimeBetweenReg) of C(Pbx.Gateway) (integer).
         type: int
       type:
         description:
-          - Sets C(Type) of the trunk (enum Pbx.GatewayType).
+          - Sets C(Type) of C(Pbx.Gateway) (enum Pbx.GatewayType).
         type: str
         choices:
           - Unknown
@@ -296,22 +296,22 @@ options:
           - E1
       use_ip_in_contact:
         description:
-          - Sets C(UseIPInContact) of the trunk (boolean).
+          - Sets C(UseIPInContact) of C(Pbx.Gateway) (boolean).
         type: bool
       variable_choices:
         description:
-          - Sets C(VariableChoices) of the trunk (a list of Pbx.Choice).
+          - Sets C(VariableChoices) of C(Pbx.Gateway) (a list of Pbx.Choice).
           - Compared as an ordered list. The list replaces the trunk's list whole.
         type: list
         elements: dict
         suboptions:
           key:
             description:
-              - Sets C(Key) of the trunk (string).
+              - Sets C(Key) of C(Pbx.Choice) (string).
             type: str
           value:
             description:
-              - Sets C(Value) of the trunk (string).
+              - Sets C(Value) of C(Pbx.Choice) (string).
             type: str
   groups:
     description:
@@ -323,17 +323,17 @@ options:
     suboptions:
       group_id:
         description:
-          - Sets C(GroupId) of the trunk (integer).
+          - Sets C(GroupId) of C(Pbx.UserGroup) (integer).
         type: int
       rights:
         description:
-          - Sets C(Rights) of the trunk (Pbx.Rights).
+          - Sets C(Rights) of C(Pbx.UserGroup) (Pbx.Rights).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           role_name:
             description:
-              - Sets C(RoleName) of the trunk (string).
+              - Sets C(RoleName) of C(Pbx.Rights) (string).
             type: str
   in_cid_formatting:
     description:
@@ -344,11 +344,11 @@ options:
     suboptions:
       replace_pattern:
         description:
-          - Sets C(ReplacePattern) of the trunk (string).
+          - Sets C(ReplacePattern) of C(Pbx.CIDFormatting) (string).
         type: str
       source_pattern:
         description:
-          - Sets C(SourcePattern) of the trunk (string).
+          - Sets C(SourcePattern) of C(Pbx.CIDFormatting) (string).
         type: str
   ip_restriction:
     description:
@@ -366,23 +366,23 @@ options:
     suboptions:
       enabled:
         description:
-          - Sets C(Enabled) of the trunk (boolean).
+          - Sets C(Enabled) of C(Pbx.TrunkMessaging) (boolean).
         type: bool
       number_length:
         description:
-          - Sets C(NumberLength) of the trunk (integer).
+          - Sets C(NumberLength) of C(Pbx.TrunkMessaging) (integer).
         type: int
       number_length_enabled:
         description:
-          - Sets C(NumberLengthEnabled) of the trunk (boolean).
+          - Sets C(NumberLengthEnabled) of C(Pbx.TrunkMessaging) (boolean).
         type: bool
       provider:
         description:
-          - Sets C(Provider) of the trunk (string).
+          - Sets C(Provider) of C(Pbx.TrunkMessaging) (string).
         type: str
       webhook:
         description:
-          - Sets C(Webhook) of the trunk (string).
+          - Sets C(Webhook) of C(Pbx.TrunkMessaging) (string).
         type: str
   name:
     description:
@@ -403,11 +403,11 @@ options:
     suboptions:
       replace_pattern:
         description:
-          - Sets C(ReplacePattern) of the trunk (string).
+          - Sets C(ReplacePattern) of C(Pbx.CIDFormatting) (string).
         type: str
       source_pattern:
         description:
-          - Sets C(SourcePattern) of the trunk (string).
+          - Sets C(SourcePattern) of C(Pbx.CIDFormatting) (string).
         type: str
   outbound_caller_id:
     description:

@@ -51,25 +51,25 @@ options:
     suboptions:
       abusive_caller_action:
         description:
-          - Sets C(AbusiveCallerAction) of the user (Pbx.AgentRoutingAction).
+          - Sets C(AbusiveCallerAction) of C(Pbx.AgentSettings) (Pbx.AgentRoutingAction).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           action:
             description:
-              - Sets C(Action) of the user (string).
+              - Sets C(Action) of C(Pbx.AgentRoutingAction) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingAction) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingAction) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingAction) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -86,7 +86,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingAction) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -103,25 +103,25 @@ options:
               - RoutePoint
       agent_fallback:
         description:
-          - Sets C(AgentFallback) of the user (Pbx.AgentRoutingAction).
+          - Sets C(AgentFallback) of C(Pbx.AgentSettings) (Pbx.AgentRoutingAction).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           action:
             description:
-              - Sets C(Action) of the user (string).
+              - Sets C(Action) of C(Pbx.AgentRoutingAction) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingAction) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingAction) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingAction) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -138,7 +138,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingAction) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -155,58 +155,58 @@ options:
               - RoutePoint
       agent_type:
         description:
-          - Sets C(AgentType) of the user (string).
+          - Sets C(AgentType) of C(Pbx.AgentSettings) (string).
         type: str
       allow_websearch:
         description:
-          - Sets C(AllowWebsearch) of the user (boolean).
+          - Sets C(AllowWebsearch) of C(Pbx.AgentSettings) (boolean).
         type: bool
       allowed_extensions:
         description:
-          - Sets C(AllowedExtensions) of the user (string).
+          - Sets C(AllowedExtensions) of C(Pbx.AgentSettings) (string).
         type: str
       boss_interruption_settings:
         description:
-          - Sets C(BossInterruptionSettings) of the user (Pbx.BossInterruptionSettings).
+          - Sets C(BossInterruptionSettings) of C(Pbx.AgentSettings) (Pbx.BossInterruptionSettings).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           block:
             description:
-              - Sets C(Block) of the user (Pbx.InterruptionDecision).
+              - Sets C(Block) of C(Pbx.BossInterruptionSettings) (Pbx.InterruptionDecision).
               - Compared by the sub-options given; the others keep their values.
             type: dict
           interrupt:
             description:
-              - Sets C(Interrupt) of the user (Pbx.InterruptionDecision).
+              - Sets C(Interrupt) of C(Pbx.BossInterruptionSettings) (Pbx.InterruptionDecision).
               - Compared by the sub-options given; the others keep their values.
             type: dict
           notify:
             description:
-              - Sets C(Notify) of the user (Pbx.InterruptionDecision).
+              - Sets C(Notify) of C(Pbx.BossInterruptionSettings) (Pbx.InterruptionDecision).
               - Compared by the sub-options given; the others keep their values.
             type: dict
       caller_does_not_respond_action:
         description:
-          - Sets C(CallerDoesNotRespondAction) of the user (Pbx.AgentRoutingAction).
+          - Sets C(CallerDoesNotRespondAction) of C(Pbx.AgentSettings) (Pbx.AgentRoutingAction).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           action:
             description:
-              - Sets C(Action) of the user (string).
+              - Sets C(Action) of C(Pbx.AgentRoutingAction) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingAction) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingAction) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingAction) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -223,7 +223,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingAction) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -240,37 +240,37 @@ options:
               - RoutePoint
       check_status_before_transfer:
         description:
-          - Sets C(CheckStatusBeforeTransfer) of the user (boolean).
+          - Sets C(CheckStatusBeforeTransfer) of C(Pbx.AgentSettings) (boolean).
         type: bool
       enable_name_matching:
         description:
-          - Sets C(EnableNameMatching) of the user (boolean).
+          - Sets C(EnableNameMatching) of C(Pbx.AgentSettings) (boolean).
         type: bool
       first_message:
         description:
-          - Sets C(FirstMessage) of the user (string).
+          - Sets C(FirstMessage) of C(Pbx.AgentSettings) (string).
         type: str
       human_handoff:
         description:
-          - Sets C(HumanHandoff) of the user (Pbx.AgentRoutingDirectory).
+          - Sets C(HumanHandoff) of C(Pbx.AgentSettings) (Pbx.AgentRoutingDirectory).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           description:
             description:
-              - Sets C(Description) of the user (string).
+              - Sets C(Description) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingDirectory) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -287,7 +287,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingDirectory) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -304,54 +304,54 @@ options:
               - RoutePoint
       knowledgebase:
         description:
-          - Sets C(Knowledgebase) of the user (a list of string).
+          - Sets C(Knowledgebase) of C(Pbx.AgentSettings) (a list of string).
           - Compared as an ordered list; the list replaces the user's list whole.
         type: list
         elements: str
       language:
         description:
-          - Sets C(Language) of the user (string).
+          - Sets C(Language) of C(Pbx.AgentSettings) (string).
         type: str
       max_call_duration:
         description:
-          - Sets C(MaxCallDuration) of the user (integer).
+          - Sets C(MaxCallDuration) of C(Pbx.AgentSettings) (integer).
         type: int
       phonebook_override:
         description:
-          - Sets C(PhonebookOverride) of the user (Pbx.Peer).
+          - Sets C(PhonebookOverride) of C(Pbx.AgentSettings) (Pbx.Peer).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           id:
             description:
-              - Sets C(Id) of the user (integer).
+              - Sets C(Id) of C(Pbx.Peer) (integer).
             type: int
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.Peer) (string).
             type: str
       routing_directory:
         description:
-          - Sets C(RoutingDirectory) of the user (a list of Pbx.AgentRoutingDirectory).
+          - Sets C(RoutingDirectory) of C(Pbx.AgentSettings) (a list of Pbx.AgentRoutingDirectory).
           - Compared as an ordered list. The list replaces the user's list whole.
         type: list
         elements: dict
         suboptions:
           description:
             description:
-              - Sets C(Description) of the user (string).
+              - Sets C(Description) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingDirectory) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingDirectory) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -368,7 +368,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingDirectory) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -385,25 +385,25 @@ options:
               - RoutePoint
       spam_action:
         description:
-          - Sets C(SpamAction) of the user (Pbx.AgentRoutingAction).
+          - Sets C(SpamAction) of C(Pbx.AgentSettings) (Pbx.AgentRoutingAction).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           action:
             description:
-              - Sets C(Action) of the user (string).
+              - Sets C(Action) of C(Pbx.AgentRoutingAction) (string).
             type: str
           name:
             description:
-              - Sets C(Name) of the user (string).
+              - Sets C(Name) of C(Pbx.AgentRoutingAction) (string).
             type: str
           number:
             description:
-              - Sets C(Number) of the user (string).
+              - Sets C(Number) of C(Pbx.AgentRoutingAction) (string).
             type: str
           tags:
             description:
-              - Sets C(Tags) of the user (a list of enum Pbx.UserTag).
+              - Sets C(Tags) of C(Pbx.AgentRoutingAction) (a list of enum Pbx.UserTag).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
@@ -420,7 +420,7 @@ options:
               - AI
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.PeerType).
+              - Sets C(Type) of C(Pbx.AgentRoutingAction) (enum Pbx.PeerType).
             type: str
             choices:
               - None
@@ -437,19 +437,19 @@ options:
               - RoutePoint
       spam_instructions:
         description:
-          - Sets C(SpamInstructions) of the user (string).
+          - Sets C(SpamInstructions) of C(Pbx.AgentSettings) (string).
         type: str
       switch_language:
         description:
-          - Sets C(SwitchLanguage) of the user (boolean).
+          - Sets C(SwitchLanguage) of C(Pbx.AgentSettings) (boolean).
         type: bool
       system_prompt:
         description:
-          - Sets C(SystemPrompt) of the user (string).
+          - Sets C(SystemPrompt) of C(Pbx.AgentSettings) (string).
         type: str
       voice:
         description:
-          - Sets C(Voice) of the user (string).
+          - Sets C(Voice) of C(Pbx.AgentSettings) (string).
         type: str
   ai_agent:
     description:
@@ -488,18 +488,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the user (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the user (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the user's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the user (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -511,17 +511,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the user (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the user (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the user (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours
@@ -631,7 +631,7 @@ options:
     suboptions:
       call_type:
         description:
-          - Sets C(CallType) of the user (enum Pbx.RuleCallTypeType).
+          - Sets C(CallType) of C(Pbx.ExtensionRule) (enum Pbx.RuleCallTypeType).
         type: str
         choices:
           - AllCalls
@@ -639,7 +639,7 @@ options:
           - ExternalCallsOnly
       condition:
         description:
-          - Sets C(Condition) of the user (enum Pbx.RuleConditionType).
+          - Sets C(Condition) of C(Pbx.ExtensionRule) (enum Pbx.RuleConditionType).
         type: str
         choices:
           - NoAnswer
@@ -650,35 +650,36 @@ options:
           - BasedOnDID
       data:
         description:
-          - Sets C(Data) of the user (string).
+          - Sets C(Data) of C(Pbx.ExtensionRule) (string).
         type: str
       destination:
         description:
-          - Sets C(Destination) of the user (Pbx.Destination).
+          - 'Sets C(Destination) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and,
+            for V(External), C(external); C(to) is found from the number when left out.'
         type: raw
       enabled:
         description:
-          - Sets C(Enabled) of the user (boolean).
+          - Sets C(Enabled) of C(Pbx.ExtensionRule) (boolean).
         type: bool
       hours:
         description:
-          - Sets C(Hours) of the user (Pbx.Schedule).
+          - Sets C(Hours) of C(Pbx.ExtensionRule) (Pbx.Schedule).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           ignore_holidays:
             description:
-              - Sets C(IgnoreHolidays) of the user (boolean).
+              - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
             type: bool
           periods:
             description:
-              - Sets C(Periods) of the user (a list of Pbx.Period).
+              - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
               - Compared as an ordered list. The list replaces the user's list whole.
             type: list
             elements: raw
           type:
             description:
-              - Sets C(Type) of the user (enum Pbx.RuleHoursType).
+              - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
             type: str
             choices:
               - AllHours
@@ -692,7 +693,7 @@ options:
               - BreakTime
       id:
         description:
-          - Sets C(Id) of the user (integer).
+          - Sets C(Id) of C(Pbx.ExtensionRule) (integer).
         type: int
   forwarding_profiles:
     description:
@@ -703,107 +704,115 @@ options:
     suboptions:
       accept_multiple_calls:
         description:
-          - Sets C(AcceptMultipleCalls) of the user (boolean).
+          - Sets C(AcceptMultipleCalls) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
       available_route:
         description:
-          - Sets C(AvailableRoute) of the user (Pbx.AvailableRouting).
+          - Sets C(AvailableRoute) of C(Pbx.ForwardingProfile) (Pbx.AvailableRouting).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           busy_all_calls:
             description:
-              - Sets C(BusyAllCalls) of the user (boolean).
+              - Sets C(BusyAllCalls) of C(Pbx.AvailableRouting) (boolean).
             type: bool
           busy_external:
             description:
-              - Sets C(BusyExternal) of the user (Pbx.Destination).
+              - 'Sets C(BusyExternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number)
+                and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           busy_internal:
             description:
-              - Sets C(BusyInternal) of the user (Pbx.Destination).
+              - 'Sets C(BusyInternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number)
+                and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           no_answer_all_calls:
             description:
-              - Sets C(NoAnswerAllCalls) of the user (boolean).
+              - Sets C(NoAnswerAllCalls) of C(Pbx.AvailableRouting) (boolean).
             type: bool
           no_answer_external:
             description:
-              - Sets C(NoAnswerExternal) of the user (Pbx.Destination).
+              - 'Sets C(NoAnswerExternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number)
+                and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           no_answer_internal:
             description:
-              - Sets C(NoAnswerInternal) of the user (Pbx.Destination).
+              - 'Sets C(NoAnswerInternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number)
+                and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           not_registered_all_calls:
             description:
-              - Sets C(NotRegisteredAllCalls) of the user (boolean).
+              - Sets C(NotRegisteredAllCalls) of C(Pbx.AvailableRouting) (boolean).
             type: bool
           not_registered_external:
             description:
-              - Sets C(NotRegisteredExternal) of the user (Pbx.Destination).
+              - 'Sets C(NotRegisteredExternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to),
+                C(number) and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           not_registered_internal:
             description:
-              - Sets C(NotRegisteredInternal) of the user (Pbx.Destination).
+              - 'Sets C(NotRegisteredInternal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to),
+                C(number) and, for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
       away_route:
         description:
-          - Sets C(AwayRoute) of the user (Pbx.AwayRouting).
+          - Sets C(AwayRoute) of C(Pbx.ForwardingProfile) (Pbx.AwayRouting).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           all_hours_external:
             description:
-              - Sets C(AllHoursExternal) of the user (boolean).
+              - Sets C(AllHoursExternal) of C(Pbx.AwayRouting) (boolean).
             type: bool
           all_hours_internal:
             description:
-              - Sets C(AllHoursInternal) of the user (boolean).
+              - Sets C(AllHoursInternal) of C(Pbx.AwayRouting) (boolean).
             type: bool
           external:
             description:
-              - Sets C(External) of the user (Pbx.Destination).
+              - 'Sets C(External) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and,
+                for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
           internal:
             description:
-              - Sets C(Internal) of the user (Pbx.Destination).
+              - 'Sets C(Internal) (C(Pbx.Destination)): a number of the PBX, or a dict with C(to), C(number) and,
+                for V(External), C(external); C(to) is found from the number when left out.'
             type: raw
       block_push_calls:
         description:
-          - Sets C(BlockPushCalls) of the user (boolean).
+          - Sets C(BlockPushCalls) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
       custom_message:
         description:
-          - Sets C(CustomMessage) of the user (string).
+          - Sets C(CustomMessage) of C(Pbx.ForwardingProfile) (string).
         type: str
       custom_name:
         description:
-          - Sets C(CustomName) of the user (string).
+          - Sets C(CustomName) of C(Pbx.ForwardingProfile) (string).
         type: str
       disable_ring_group_calls:
         description:
-          - Sets C(DisableRingGroupCalls) of the user (boolean).
+          - Sets C(DisableRingGroupCalls) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
       id:
         description:
-          - Sets C(Id) of the user (integer).
+          - Sets C(Id) of C(Pbx.ForwardingProfile) (integer).
         type: int
       name:
         description:
-          - Sets C(Name) of the user (string).
+          - Sets C(Name) of C(Pbx.ForwardingProfile) (string).
         type: str
       no_answer_timeout:
         description:
-          - Sets C(NoAnswerTimeout) of the user (integer).
+          - Sets C(NoAnswerTimeout) of C(Pbx.ForwardingProfile) (integer).
         type: int
       office_hours_auto_queue_log_out:
         description:
-          - Sets C(OfficeHoursAutoQueueLogOut) of the user (boolean).
+          - Sets C(OfficeHoursAutoQueueLogOut) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
       ring_my_mobile:
         description:
-          - Sets C(RingMyMobile) of the user (boolean).
+          - Sets C(RingMyMobile) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
   google_calendar_enabled:
     description:
@@ -827,15 +836,15 @@ options:
     suboptions:
       display_name:
         description:
-          - Sets C(DisplayName) of the user (string).
+          - Sets C(DisplayName) of C(Pbx.Greeting) (string).
         type: str
       filename:
         description:
-          - Sets C(Filename) of the user (string).
+          - Sets C(Filename) of C(Pbx.Greeting) (string).
         type: str
       type:
         description:
-          - Sets C(Type) of the user (enum Pbx.ProfileType).
+          - Sets C(Type) of C(Pbx.Greeting) (enum Pbx.ProfileType).
         type: str
         choices:
           - Default
@@ -856,18 +865,18 @@ options:
     suboptions:
       ignore_holidays:
         description:
-          - Sets C(IgnoreHolidays) of the user (boolean).
+          - Sets C(IgnoreHolidays) of C(Pbx.Schedule) (boolean).
         type: bool
       periods:
         description:
-          - Sets C(Periods) of the user (a list of Pbx.Period).
+          - Sets C(Periods) of C(Pbx.Schedule) (a list of Pbx.Period).
           - Compared as an ordered list. The list replaces the user's list whole.
         type: list
         elements: dict
         suboptions:
           day_of_week:
             description:
-              - Sets C(DayOfWeek) of the user (enum Pbx.DayOfWeek).
+              - Sets C(DayOfWeek) of C(Pbx.Period) (enum Pbx.DayOfWeek).
             type: str
             choices:
               - Sunday
@@ -879,17 +888,17 @@ options:
               - Saturday
           start:
             description:
-              - Sets C(Start) of the user (time).
+              - Sets C(Start) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
           stop:
             description:
-              - Sets C(Stop) of the user (time).
+              - Sets C(Stop) of C(Pbx.Period) (time).
               - Given as a time such as 09:00 or 09:00:00.
             type: str
       type:
         description:
-          - Sets C(Type) of the user (enum Pbx.RuleHoursType).
+          - Sets C(Type) of C(Pbx.Schedule) (enum Pbx.RuleHoursType).
         type: str
         choices:
           - AllHours
@@ -986,120 +995,120 @@ options:
     suboptions:
       id:
         description:
-          - Sets C(Id) of the user (integer).
+          - Sets C(Id) of C(Pbx.Phone) (integer).
         type: int
       interface:
         description:
-          - Sets C(Interface) of the user (string).
+          - Sets C(Interface) of C(Pbx.Phone) (string).
         type: str
       mac_address:
         description:
-          - Sets C(MacAddress) of the user (string).
+          - Sets C(MacAddress) of C(Pbx.Phone) (string).
         type: str
       name:
         description:
-          - Sets C(Name) of the user (string).
+          - Sets C(Name) of C(Pbx.Phone) (string).
         type: str
       provisioning_link_ext:
         description:
-          - Sets C(ProvisioningLinkExt) of the user (string).
+          - Sets C(ProvisioningLinkExt) of C(Pbx.Phone) (string).
         type: str
       provisioning_link_local:
         description:
-          - Sets C(ProvisioningLinkLocal) of the user (string).
+          - Sets C(ProvisioningLinkLocal) of C(Pbx.Phone) (string).
         type: str
       settings:
         description:
-          - Sets C(Settings) of the user (Pbx.PhoneSettings).
+          - Sets C(Settings) of C(Pbx.Phone) (Pbx.PhoneSettings).
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
           allow_custom_queue_ringtones:
             description:
-              - Sets C(AllowCustomQueueRingtones) of the user (boolean).
+              - Sets C(AllowCustomQueueRingtones) of C(Pbx.PhoneSettings) (boolean).
             type: bool
           backlight:
             description:
-              - Sets C(Backlight) of the user (string).
+              - Sets C(Backlight) of C(Pbx.PhoneSettings) (string).
             type: str
           codecs:
             description:
-              - Sets C(Codecs) of the user (a list of string).
+              - Sets C(Codecs) of C(Pbx.PhoneSettings) (a list of string).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
           custom_logo:
             description:
-              - Sets C(CustomLogo) of the user (string).
+              - Sets C(CustomLogo) of C(Pbx.PhoneSettings) (string).
             type: str
           custom_queue_ringtones:
             description:
-              - Sets C(CustomQueueRingtones) of the user (a list of Pbx.CustomQueueRingtone).
+              - Sets C(CustomQueueRingtones) of C(Pbx.PhoneSettings) (a list of Pbx.CustomQueueRingtone).
               - Compared as an ordered list. The list replaces the user's list whole.
             type: list
             elements: raw
           date_format:
             description:
-              - Sets C(DateFormat) of the user (string).
+              - Sets C(DateFormat) of C(Pbx.PhoneSettings) (string).
             type: str
           firmware:
             description:
-              - Sets C(Firmware) of the user (string).
+              - Sets C(Firmware) of C(Pbx.PhoneSettings) (string).
             type: str
           firmware_lang:
             description:
-              - Sets C(FirmwareLang) of the user (string).
+              - Sets C(FirmwareLang) of C(Pbx.PhoneSettings) (string).
             type: str
           is_logo_customizable:
             description:
-              - Sets C(IsLogoCustomizable) of the user (boolean).
+              - Sets C(IsLogoCustomizable) of C(Pbx.PhoneSettings) (boolean).
             type: bool
           is_sbc:
             description:
-              - Sets C(IsSBC) of the user (boolean).
+              - Sets C(IsSBC) of C(Pbx.PhoneSettings) (boolean).
             type: bool
           lldp_info:
             description:
-              - Sets C(LlDpInfo) of the user (Pbx.PhoneLldpInfo).
+              - Sets C(LlDpInfo) of C(Pbx.PhoneSettings) (Pbx.PhoneLldpInfo).
               - Compared by the sub-options given; the others keep their values.
             type: dict
           local_rtp_port_end:
             description:
-              - Sets C(LocalRTPPortEnd) of the user (integer).
+              - Sets C(LocalRTPPortEnd) of C(Pbx.PhoneSettings) (integer).
             type: int
           local_rtp_port_start:
             description:
-              - Sets C(LocalRTPPortStart) of the user (integer).
+              - Sets C(LocalRTPPortStart) of C(Pbx.PhoneSettings) (integer).
             type: int
           local_sip_port:
             description:
-              - Sets C(LocalSipPort) of the user (integer).
+              - Sets C(LocalSipPort) of C(Pbx.PhoneSettings) (integer).
             type: int
           logo_description:
             description:
-              - Sets C(LogoDescription) of the user (string).
+              - Sets C(LogoDescription) of C(Pbx.PhoneSettings) (string).
             type: str
           logo_file_extension_allowed:
             description:
-              - Sets C(LogoFileExtensionAllowed) of the user (a list of string).
+              - Sets C(LogoFileExtensionAllowed) of C(Pbx.PhoneSettings) (a list of string).
               - Compared as an ordered list; the list replaces the user's list whole.
             type: list
             elements: str
           phone_language:
             description:
-              - Sets C(PhoneLanguage) of the user (string).
+              - Sets C(PhoneLanguage) of C(Pbx.PhoneSettings) (string).
             type: str
           power_led:
             description:
-              - Sets C(PowerLed) of the user (string).
+              - Sets C(PowerLed) of C(Pbx.PhoneSettings) (string).
             type: str
           provision_extended_data:
             description:
-              - Sets C(ProvisionExtendedData) of the user (string).
+              - Sets C(ProvisionExtendedData) of C(Pbx.PhoneSettings) (string).
             type: str
           provision_type:
             description:
-              - Sets C(ProvisionType) of the user (enum Pbx.ProvType).
+              - Sets C(ProvisionType) of C(Pbx.PhoneSettings) (enum Pbx.ProvType).
             type: str
             choices:
               - LocalLan
@@ -1108,61 +1117,61 @@ options:
               - SBC
           queue_ring_tone:
             description:
-              - Sets C(QueueRingTone) of the user (string).
+              - Sets C(QueueRingTone) of C(Pbx.PhoneSettings) (string).
             type: str
           remote_spm_host:
             description:
-              - Sets C(RemoteSpmHost) of the user (string).
+              - Sets C(RemoteSpmHost) of C(Pbx.PhoneSettings) (string).
             type: str
           remote_spm_port:
             description:
-              - Sets C(RemoteSpmPort) of the user (integer).
+              - Sets C(RemoteSpmPort) of C(Pbx.PhoneSettings) (integer).
             type: int
           ring_tone:
             description:
-              - Sets C(RingTone) of the user (string).
+              - Sets C(RingTone) of C(Pbx.PhoneSettings) (string).
             type: str
           sbc_name:
             description:
-              - Sets C(SbcName) of the user (string).
+              - Sets C(SbcName) of C(Pbx.PhoneSettings) (string).
             type: str
           screen_saver:
             description:
-              - Sets C(ScreenSaver) of the user (string).
+              - Sets C(ScreenSaver) of C(Pbx.PhoneSettings) (string).
             type: str
           secret:
             description:
-              - Sets C(Secret) of the user (string).
+              - Sets C(Secret) of C(Pbx.PhoneSettings) (string).
               - 'A secret: masked in all output; compared only where the PBX shows it in clear, see O(update_secrets).'
             type: str
           srtp:
             description:
-              - Sets C(Srtp) of the user (string).
+              - Sets C(Srtp) of C(Pbx.PhoneSettings) (string).
             type: str
           time_format:
             description:
-              - Sets C(TimeFormat) of the user (string).
+              - Sets C(TimeFormat) of C(Pbx.PhoneSettings) (string).
             type: str
           time_zone:
             description:
-              - Sets C(TimeZone) of the user (string).
+              - Sets C(TimeZone) of C(Pbx.PhoneSettings) (string).
             type: str
           vlan_infos:
             description:
-              - Sets C(VlanInfos) of the user (a list of Pbx.PhoneDeviceVlanInfo).
+              - Sets C(VlanInfos) of C(Pbx.PhoneSettings) (a list of Pbx.PhoneDeviceVlanInfo).
               - Compared as an ordered list. The list replaces the user's list whole.
             type: list
             elements: raw
           xfer_type:
             description:
-              - Sets C(XferType) of the user (enum Pbx.XferTypeEnum).
+              - Sets C(XferType) of C(Pbx.PhoneSettings) (enum Pbx.XferTypeEnum).
             type: str
             choices:
               - BXfer
               - AttXfer
       template_name:
         description:
-          - Sets C(TemplateName) of the user (string).
+          - Sets C(TemplateName) of C(Pbx.Phone) (string).
         type: str
   pin_protect_timeout:
     description:
