@@ -128,8 +128,10 @@ def _assigned_keys():
 def _fields(name):
     chain = _chain(name)
     rules = {}
+    if "Id" in _all_props(chain) and _all_props(chain)["Id"]["t"] == "int":
+        rules["computed"] = {"Id": "[inference] integer ids are assigned by the PBX; clients only name them in links"}
     if name in _assigned_keys():
-        rules["computed"] = {_assigned_keys()[name]: "[spec] the integer key of the entity set; the PBX assigns it"}
+        rules.setdefault("computed", {})[_assigned_keys()[name]] = "[spec] the integer key of the entity set; the PBX assigns it"
     for schema_name in chain:
         for rule, entries in overrides.SCHEMAS.get(schema_name, {}).items():
             rules.setdefault(rule, {}).update(entries)
@@ -159,6 +161,13 @@ def _field(api, desc, rules):
         create_only="create_only" in evidence, computed="computed" in evidence, runtime="runtime" in evidence,
         secret="secret" in evidence, select_only="select_only" in evidence, text_diff="text_diff" in evidence,
         min_items=min_items[0] if min_items else 0, evidence=evidence)
+
+
+def _all_props(chain):
+    props = {}
+    for schema_name in chain:
+        props.update(data()["schemas"][schema_name]["props"])
+    return props
 
 
 def _resolve_object(name):

@@ -82,7 +82,10 @@ def object_to_api(field, value, ctx, where):
         return handler.to_api(field, value, ctx, where)
     if not isinstance(value, dict):
         raise SchemaError(where, "must be a dict of %s." % ", ".join(sorted(option_map(field.schema))))
-    return options_to_api(field.schema, value, ctx, where, keep=(field.key,) if field.key else ())
+    api = options_to_api(field.schema, value, ctx, where, keep=(field.key,) if field.key else ())
+    if field.key and api.get(field.key) is None:
+        raise SchemaError(where, "needs %s, the key its elements are matched by." % option_name(field.key))
+    return api
 
 
 def options_to_api(schema, values, ctx, where, keep=()):

@@ -134,10 +134,6 @@ options:
         description:
           - Sets C(Host) of C(Pbx.Gateway) (string).
         type: str
-      id:
-        description:
-          - Sets C(Id) of C(Pbx.Gateway) (integer).
-        type: int
       inbound_params:
         description:
           - Sets C(InboundParams) of C(Pbx.Gateway) (a list of Pbx.GatewayParameterBinding).

@@ -322,10 +322,6 @@ options:
           - Compared by the sub-options given; the others keep their values.
         type: dict
         suboptions:
-          id:
-            description:
-              - Sets C(Id) of C(Pbx.Peer) (integer).
-            type: int
           number:
             description:
               - Sets C(Number) of C(Pbx.Peer) (string).
@@ -691,10 +687,6 @@ options:
               - OutOfSpecificHoursIncludingHolidays
               - Never
               - BreakTime
-      id:
-        description:
-          - Sets C(Id) of C(Pbx.ExtensionRule) (integer).
-        type: int
   forwarding_profiles:
     description:
       - Forwarding rules per status profile, keyed by C(name) (V(Available), V(Away), V(Out of office), ...). Destinations
@@ -794,10 +786,6 @@ options:
         description:
           - Sets C(DisableRingGroupCalls) of C(Pbx.ForwardingProfile) (boolean).
         type: bool
-      id:
-        description:
-          - Sets C(Id) of C(Pbx.ForwardingProfile) (integer).
-        type: int
       name:
         description:
           - Sets C(Name) of C(Pbx.ForwardingProfile) (string).
@@ -993,10 +981,6 @@ options:
     type: list
     elements: dict
     suboptions:
-      id:
-        description:
-          - Sets C(Id) of C(Pbx.Phone) (integer).
-        type: int
       interface:
         description:
           - Sets C(Interface) of C(Pbx.Phone) (string).
