@@ -30,7 +30,8 @@ options:
     type: str
   client_secret:
     description:
-      - Secret of the API client; never shown in output, diff or errors.
+      - Secret of the API client. The modules keep it out of their results, diffs and error messages; see the notes
+        for two Ansible debugging settings that do not.
       - May not be empty.
       - If not set, the value of the E(THREECX_CLIENT_SECRET) environment variable is used.
     type: str
@@ -78,6 +79,12 @@ options:
 notes:
   - Explicit options take precedence over environment variables, and C(module_defaults) for the action group
     C(group/threecx.xapi.xapi) are explicit options.
+  - >-
+    O(client_secret) and tokens stay out of the modules' results, diffs and error messages, but Ansible's own
+    debugging settings bypass that, with or without C(no_log) on the task. C(ANSIBLE_DEBUG=1) prints every module's
+    arguments and raw output, and C(ANSIBLE_KEEP_REMOTE_FILES=1) leaves each module's arguments in files on the
+    host that runs it. Leave both off where real credentials are used; C(no_log: true) on a task hides its
+    arguments and result from callbacks and from C(-vvv) output only.
 requirements:
   - requests
 """
