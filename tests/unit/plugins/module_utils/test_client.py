@@ -706,3 +706,40 @@ def test_https_to_a_plain_http_port_says_so_even_without_certificate_checks(loca
         client.get("/CallFlowApps")
     assert err.value.message.startswith("TLS error on GET /xapi/v1/CallFlowApps")
     assert "plain HTTP" in err.value.hint and "Certificate" not in err.value.hint
+
+
+def test_threads_whose_token_is_refused_together_log_in_once():
+    """3CX keeps one token per client: a second login would revoke the first thread's new token."""
+    fake = FakeXapi(apps=[dict(Number="8100", Name="Night")])
+    client = make_client(fake)
+    client.get("/CallFlowApps")
+    fake.issue_token()  # another worker's login revokes the client's token
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def read():
+        try:
+            barrier.wait()
+            client.get("/CallFlowApps")
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(fake.token_calls()) == 2  # the first login and one renewal, not one per thread
+
+
+def test_each_thread_gets_a_session_of_its_own_unless_one_is_given():
+    client = XapiClient(BASE_URL, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(client.session))
+    thread.start()
+    thread.join()
+    assert seen[0] is not client.session and client.session is client.session
+    given = requests.Session()
+    shared = XapiClient(BASE_URL, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, session=given)
+    assert shared.session is given
