@@ -83,7 +83,7 @@ help:
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             render docs/modules/*.md from the modules' own documentation"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
-	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000 -> docs/performance.md"
+	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000, and the simulator -> docs/performance.md"
 	@echo "make clean            remove .work and generated files"
 
 # ---------------------------------------------------------------- set-up
