@@ -361,12 +361,14 @@ def test_a_failing_example_is_named_and_the_others_still_get_their_verdict(tmp_p
                                   "    number: '8999'\n  register: missing\n  failed_when: missing.callflow_apps == []\n")
     play = Example("play.md:1", "- name: On the PBX hosts\n  hosts: threecx_pbx\n  gather_facts: false\n  tasks:\n"
                                 "    - name: Reach the simulator\n      threecx.xapi.callflow_app_info:\n")
+    nowhere = Example("nowhere.md:1", "- name: On a group the fixture lacks\n  hosts: pbxs\n  gather_facts: false\n"
+                                      "  tasks: []\n")
     broken = Example("broken.md:1", "- name: No such module\n  threecx.xapi.no_such_module:\n")
-    runner = Runner(tmp_path)
     last = Example("last.md:1", good.text)
-    verdicts = runner.run([good, failing, play, broken, last])
-    assert [verdicts[e] is None for e in (good, failing, play, broken)] == [True, False, True, False]
+    runner = Runner(tmp_path)
+    verdicts = runner.run([good, failing, play, nowhere, broken, last])
+    assert [verdicts[e] is None for e in (good, failing, play, nowhere, broken, last)] == [True, False, True, False, False, True]
     assert "Ask for an app that the seed data lacks" in verdicts[failing]
+    assert "Could not match supplied host pattern" in verdicts[nowhere]  # not passed by doing nothing
     assert "no_such_module" in verdicts[broken]
-    assert verdicts[last] is None
-    assert runner.runs <= 4
+    assert runner.runs <= 5
