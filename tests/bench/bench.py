@@ -228,8 +228,8 @@ def simulator_table(figures):
     lines = ["| what | measured | meant to stay within | |", "|---|---:|---:|---|"]
     for key, label, bound, unit in SIMULATOR_BOUNDS:
         value = figures[key]
-        lines.append("| %s | %.2f %s | %.0f %s | %s |" % (label, value, unit, bound, unit,
-                                                        "within" if value <= bound else "**over**"))
+        verdict = "within" if value <= bound else "**over**"
+        lines.append("| %s | %.2f %s | %.0f %s | %s |" % (label, value, unit, bound, unit, verdict))
     return "\n".join(lines)
 
 
