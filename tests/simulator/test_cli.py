@@ -46,6 +46,27 @@ def answers(url):
     return True
 
 
+def default_sigint():
+    """In the child: Ctrl-C as a terminal delivers it, even when this run inherited SIGINT ignored
+    (a background job of a script does)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def stop_wrapper(proc):
+    """SIGTERM reaches the wrapper, which passes it on to its command and stops the simulator;
+    only then are the pipes closed (the command holds them too)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    try:
+        proc.communicate(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def unused_port():
     """A port that no one listens on, below the range the kernel hands out for port 0.
 
@@ -261,9 +282,7 @@ def test_wrapper_stops_the_simulator_when_terminated(tmp_path):
         assert proc.wait(timeout=DEADLINE) == 128 + signal.SIGTERM
         assert not answers(url)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+        stop_wrapper(proc)
 
 
 def test_wrapper_on_ctrl_c_waits_for_the_command_then_stops_the_simulator(tmp_path):
@@ -273,13 +292,12 @@ def test_wrapper_on_ctrl_c_waits_for_the_command_then_stops_the_simulator(tmp_pa
     script = "import pathlib, sys, time\npathlib.Path(sys.argv[1]).touch()\ntry:\n    time.sleep(%d)\nexcept KeyboardInterrupt:\n" \
              "    sys.exit(130)\n" % (10 * DEADLINE)
     proc = subprocess.Popen([sys.executable, WRAPPER, "--port-file", str(port_file), "--", sys.executable, "-c", script,
-                             str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=default_sigint)  # pylint: disable=subprocess-popen-preexec-fn
     try:
         wait_until(marker.exists, "the command's start")
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=DEADLINE) == 130
         assert not answers("http://127.0.0.1:%s/_sim/health" % port_file.read_text().strip())
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+        stop_wrapper(proc)
