@@ -7,8 +7,9 @@ OAuth shape ``{"error": "...", "error_description": "..."}``.
 
 # The message ASP.NET OData gives when a PATCH body cannot be bound to a ``Delta<T>``.
 DELTA_REQUIRED = "The delta field is required."
-# The comparable message for a POST body (the action parameter is named after the entity).
-# The real wording is not public: this is an assumption, see docs/simulator.md.
+# The comparable message for a POST body: the parameter is named after the entity type
+# ("The user field is required.").  The real wording is not public: an assumption, see
+# docs/simulator.md.
 ENTITY_REQUIRED = "The callFlowApp field is required."
 
 
@@ -51,7 +52,8 @@ def warning_error(target, token):
 
 def bind_error(message, reason, target):
     """A 400 for a body that does not bind; the second detail says why (simulator aid)."""
-    return ApiError(400, odata_body(message, [detail(message, "delta" if message == DELTA_REQUIRED else "callFlowApp"),
+    parameter = message.split(" ")[1]  # "The <parameter> field is required."
+    return ApiError(400, odata_body(message, [detail(message, parameter),
                                               detail(reason, target)]))
 
 
