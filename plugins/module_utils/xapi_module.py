@@ -15,6 +15,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
+from ansible_collections.threecx.xapi.plugins.module_utils import registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import PlanError
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets
 
@@ -36,14 +37,15 @@ def connection_argument_spec():
 class XapiModule(AnsibleModule):
     """An AnsibleModule with the connection options and a lazily built client."""
 
-    def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True,
-                 schema=None, **kwargs):
+    def __init__(self, argument_spec, required_one_of=None, required_together=None, mask_tokens=True, **kwargs):
         """mask_tokens: hide every token the client obtains from this module's output (all but the token module).
 
-        schema: the entity the module returns; its secret keys (e.g. a trunk's AuthPassword) are masked
-        wherever they occur in the result. Set before AnsibleModule runs: bad input already fails through it.
+        Every property that holds a secret in some schema of the API (a trunk's AuthPassword, a user's
+        VMPIN, ...) is masked wherever it occurs in a result. Set before AnsibleModule runs: bad input
+        already fails through it.
         """
-        self._secret_keys = schema.secret_keys if schema is not None else frozenset()
+        self._secret_keys = registry.secret_names()
+        self.warnings_sink = []
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(XapiModule, self).__init__(
@@ -81,14 +83,25 @@ class XapiModule(AnsibleModule):
                 timeout=p["timeout"], retries=p["retries"], on_token=self.no_log_values.add if self._mask_tokens else None)
         return self._client
 
+    def protect(self, schema, desired):
+        """Hide the secret values a task gives in every string of its output, even where the PBX echoes them."""
+        for value in secret_values(schema, desired):
+            self.no_log_values.add(value)
+
     def exit_json(self, **result):
+        self._flush_warnings()
         super(XapiModule, self).exit_json(**self._masked(result))
 
     def fail_json(self, msg, **result):
+        self._flush_warnings()
         super(XapiModule, self).fail_json(msg=msg, **self._masked(result))
 
+    def _flush_warnings(self):
+        while self.warnings_sink:
+            self.warn(self.warnings_sink.pop(0))
+
     def _masked(self, result):
-        return mask_secrets(result, self._secret_keys) if self._secret_keys else result
+        return mask_secrets(result, self._secret_keys)
 
     def fail_on(self, exc, **result):
         """Fail the task from a known error type, with structured fields for XAPI errors."""
@@ -103,6 +116,38 @@ def run(module, action):
         action()
     except (XapiError, PlanError, SchemaError) as exc:
         module.fail_on(exc)
+
+
+def secret_values(schema, value):
+    """Every text under a secret property of value (a dict in API spelling), at any depth."""
+    if isinstance(value, list):
+        for item in value:
+            for found in secret_values(schema, item):
+                yield found
+        return
+    if schema is None or not isinstance(value, dict):
+        return
+    for api, item in value.items():
+        field = schema.field(api)
+        if field is None:
+            continue
+        if field.secret:
+            for text in _texts(item):
+                yield text
+        elif field.kind == "object":
+            for found in secret_values(field.schema, item):
+                yield found
+
+
+def _texts(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            for text in _texts(item):
+                yield text
+    elif value not in (None, "", True, False):
+        yield str(value)
 
 
 def _quiet_insecure_warnings():

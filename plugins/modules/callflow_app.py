@@ -45,7 +45,9 @@ options:
     description:
       - DN number of the app. Finds the app when O(id) is not given. Needed to create an app.
       - Set at creation only; a different number for an existing app is refused before any write, in check mode too.
-    type: str
+      - Give it quoted in YAML (V("8100")); an unquoted number is accepted with a warning, because YAML reads V(0100)
+        as 64. Blanks around it are refused.
+    type: raw
   name:
     description:
       - Name of the app. Finds the app when neither O(id) nor O(number) is given. Needed to create an app.
@@ -205,43 +207,40 @@ error:
 """
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
-from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import (
-    CALLFLOW_APP, REQUIRED_ONE_OF, argument_spec)
+from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app as app
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
-SCHEMA = CALLFLOW_APP
+SCHEMA = app.CALLFLOW_APP
 
 
 def ensure(module):
     params = module.params
-    desired = SCHEMA.desired(params)  # bad input fails here, before any request
-    if params["compilation_timeout"] <= 0:
-        module.fail_json(msg="compilation_timeout: expected a number of seconds above 0, got %d." % params["compilation_timeout"])
-    lookup = reconcile.identity(SCHEMA, params)
+    desired = app.desired(params, module.warnings_sink)  # bad input fails here, before any request
+    module.protect(SCHEMA, desired)
+    lookup = app.lookup(params)
 
-    current = reconcile.find(module.client, SCHEMA, params)
-    plan = reconcile.plan(SCHEMA, current, desired, params["state"], lookup)
+    current = reconcile.find(module.client, SCHEMA, lookup)
+    plan = reconcile.plan(SCHEMA, current, desired, params["state"], lookup, identity=app.identity_given(params))
     result = dict(changed=plan.changed, operation=plan.operation)
+    shown = app.shown_entity(params)
     if module._diff:
-        result["diff"] = plan.diff(digest=not params["diff_script"], header="%s %s" % (SCHEMA.name, lookup[1]))
+        result["diff"] = plan.diff(text=params["diff_script"], header="%s %s" % (SCHEMA.label, lookup.value()))
     if module.check_mode:
-        module.exit_json(callflow_app=plan.predicted, **result)
+        module.exit_json(callflow_app=shown(plan.predicted), **result)
 
     entity = reconcile.execute(module.client, SCHEMA, plan)
     if params["wait_for_compilation"] and waiter.compiles(plan):
-        entity, errors, finished = waiter.settle(module.client, SCHEMA, plan, entity, params["compilation_timeout"])
-        if errors:
-            module.fail_json(msg="The PBX could not compile the script of %s %s: %s" % (
-                SCHEMA.title, entity.get("Number"), " | ".join(errors)), compiler_errors=errors, callflow_app=entity, **result)
-        if not finished:
-            module.fail_json(msg="compilation_timeout: the PBX did not finish compiling %s %s within %d seconds." % (
-                SCHEMA.title, entity.get("Number"), params["compilation_timeout"]), callflow_app=entity, **result)
-    module.exit_json(callflow_app=entity, **result)
+        entity, errors, outcome = waiter.settle(module.client, SCHEMA, plan, entity, params["compilation_timeout"])
+        failure = waiter.failure_message(SCHEMA, entity, errors, outcome, params["compilation_timeout"])
+        if failure:
+            if errors:
+                result["compiler_errors"] = errors
+            module.fail_json(msg=failure, callflow_app=shown(entity), **result)
+    module.exit_json(callflow_app=shown(entity), **result)
 
 
 def main():
-    module = XapiModule(argument_spec(), required_one_of=REQUIRED_ONE_OF, supports_check_mode=True,
-                        schema=SCHEMA)
+    module = XapiModule(app.argument_spec(), required_one_of=app.REQUIRED_ONE_OF, supports_check_mode=True)
     run(module, lambda: ensure(module))
 
 

@@ -95,7 +95,7 @@ callflow_apps:
 """
 
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
-from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP
+from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP, IDENTITY
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
 SCHEMA = CALLFLOW_APP
@@ -104,8 +104,7 @@ SCHEMA = CALLFLOW_APP
 def list_apps(module):
     params = module.params
     select, expand = SCHEMA.projection(with_select_only=params["include_script"])
-    clauses = [odata.eq(SCHEMA.by_option[option].api, params[option])
-               for option in ("id", "number", "name") if params[option] is not None]
+    clauses = [odata.eq(api, params[option]) for api, option in IDENTITY if params[option] is not None]
     query_filter = odata.all_of(params["filter"], *clauses)
     return list(odata.iterate(module.client, SCHEMA.entity_set, select=select, expand=expand, filter=query_filter))
 
@@ -120,7 +119,6 @@ def main():
             include_script=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
-        schema=SCHEMA,
     )
     run(module, lambda: module.exit_json(changed=False, callflow_apps=list_apps(module)))
 

@@ -111,12 +111,11 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
-from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import (
-    CALLFLOW_APP, REQUIRED_ONE_OF, argument_spec)
+from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app as app
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
-SCHEMA = CALLFLOW_APP
+SCHEMA = app.CALLFLOW_APP
 WRITE_ORDER = (reconcile.DELETE, reconcile.UPDATE, reconcile.CREATE)
 
 
@@ -136,28 +135,30 @@ class Item:
         return "apps[%s]" % self.index if self.index is not None else "purged app"
 
 
-def validate(apps):
+def validate(apps, warnings):
     """Every item checked before any request; errors name the index and the option."""
-    validator = ArgumentSpecValidator(argument_spec(), required_one_of=REQUIRED_ONE_OF)
+    spec = app.argument_spec()
+    validator = ArgumentSpecValidator(spec, required_one_of=app.REQUIRED_ONE_OF)
     items, seen = [], {}
     for index, raw in enumerate(apps):
         where = "apps[%d]" % index
         if not isinstance(raw, dict):
             raise SchemaError(where, "must be a dict of callflow_app options, got %s." % type(raw).__name__)
+        unknown = sorted(set(raw) - set(spec))
+        if unknown:
+            raise SchemaError(where, "unsupported option(s) %s. Supported: %s." % (", ".join(unknown), ", ".join(sorted(spec))))
         checked = validator.validate(raw)
         if checked.error_messages:
             raise SchemaError(where, " ".join(checked.error_messages))
         params = checked.validated_parameters
-        if params["compilation_timeout"] <= 0:
-            raise SchemaError(where, "compilation_timeout: expected a number of seconds above 0.")
         try:
-            desired = SCHEMA.desired(params)
-        except SchemaError as exc:
+            desired = app.desired(params, warnings)
+            lookup = app.lookup(params)
+        except (SchemaError, reconcile.PlanError) as exc:
             raise SchemaError(where, str(exc))
-        lookup = reconcile.identity(SCHEMA, params)
-        key = (lookup[0].api, str(lookup[1]))
+        key = (tuple(lookup.match.items()), lookup.key)
         if key in seen:
-            raise SchemaError(where, "names the same app as apps[%d] (%s %s)." % (seen[key], lookup[0].option, lookup[1]))
+            raise SchemaError(where, "names the same app as apps[%d] (%s)." % (seen[key], lookup.describe()))
         seen[key] = index
         items.append(Item(index, params, desired, lookup))
     return items
@@ -165,19 +166,22 @@ def validate(apps):
 
 def plan_all(client, items, purge):
     """One paged read of the PBX, then a plan per item (and per app to purge)."""
-    matches, unmatched = reconcile.find_many(client, SCHEMA, [item.lookup for item in items], keep_unmatched=purge)
+    lookups = [(SCHEMA.key, item.lookup.key) if item.lookup.by_key else next(iter(item.lookup.match.items()))
+               for item in items]
+    matches, unmatched = reconcile.find_many(client, SCHEMA, lookups, keep_unmatched=purge)
     claimed = {}
     for item, found in zip(items, matches):
         if len(found) > 1:
             raise reconcile.PlanError("%s: %d apps have %s %r (ids %s); give id to pick one." % (
-                item.label, len(found), item.lookup[0].option, item.lookup[1], ", ".join(str(e[SCHEMA.key]) for e in found)))
+                item.label, len(found), item.lookup.option, item.lookup.value(), ", ".join(str(e[SCHEMA.key]) for e in found)))
         current = found[0] if found else None
         if current is not None:
             other = claimed.setdefault(current[SCHEMA.key], item.index)
             if other != item.index:
                 raise reconcile.PlanError("%s names the same app as apps[%d] (id %s)." % (item.label, other, current[SCHEMA.key]))
         try:
-            item.plan = reconcile.plan(SCHEMA, current, item.desired, item.params["state"], item.lookup)
+            item.plan = reconcile.plan(SCHEMA, current, item.desired, item.params["state"], item.lookup,
+                                       identity=app.identity_given(item.params))
         except reconcile.PlanError as exc:
             raise reconcile.PlanError("%s: %s" % (item.label, exc))
     purged = []
@@ -207,9 +211,10 @@ def settle_all(client, items):
     for item in items:
         params = item.params
         if item.entity and params["wait_for_compilation"] and waiter.compiles(item.plan):
-            item.entity, errors, finished = waiter.settle(client, SCHEMA, item.plan, item.entity, params["compilation_timeout"])
-            if errors or not finished:
-                failed.append((item, errors or ["compilation did not finish within %d seconds" % params["compilation_timeout"]]))
+            item.entity, errors, outcome = waiter.settle(client, SCHEMA, item.plan, item.entity, params["compilation_timeout"])
+            failure = waiter.failure_message(SCHEMA, item.entity, errors, outcome, params["compilation_timeout"])
+            if failure:
+                failed.append((item, failure))
     return failed
 
 
@@ -218,13 +223,14 @@ def report(items, diff_mode):
     summary = dict((name, 0) for name in reconcile.OPERATIONS.values())
     for item in items:
         plan = item.plan
+        shown = app.shown_entity(item.params)
         entry = dict(index=item.index, changed=plan.changed, operation=plan.operation,
-                     callflow_app=item.entity if item.entity is not None else plan.predicted)
+                     callflow_app=shown(item.entity if item.entity is not None else plan.predicted))
         if diff_mode:
-            header = "%s %s" % (SCHEMA.name, item.lookup[1] if item.lookup else plan.current.get("Number"))
-            entry["diff"] = plan.diff(digest=not item.params["diff_script"], header=header)
+            header = "%s %s" % (SCHEMA.label, item.lookup.value() if item.lookup else plan.current.get("Number"))
+            entry["diff"] = plan.diff(text=item.params["diff_script"], header=header)
             if plan.changed:
-                diffs.append(entry["diff"])
+                diffs.extend(entry["diff"] if isinstance(entry["diff"], list) else [entry["diff"]])
         summary[plan.operation] += 1
         results.append(entry)
     result = dict(changed=any(item.plan.changed for item in items), results=results, summary=summary)
@@ -237,7 +243,9 @@ def reconcile_apps(module):
     apps, purge = module.params["apps"], module.params["purge"]
     if purge and not apps:
         module.fail_json(msg="purge: refused with an empty apps list, which would delete every call flow app on the PBX.")
-    items = validate(apps)
+    items = validate(apps, module.warnings_sink)
+    for item in items:
+        module.protect(SCHEMA, item.desired)
     client = module.client
     items += plan_all(client, items, purge)
     if module.check_mode:
@@ -250,8 +258,7 @@ def reconcile_apps(module):
     failed = settle_all(client, items)
     result = report(items, module._diff)
     if failed:
-        module.fail_json(msg="The PBX could not compile: %s" % "; ".join(
-            "%s (number %s): %s" % (item.label, item.entity.get("Number"), " | ".join(errors)) for item, errors in failed), **result)
+        module.fail_json(msg="; ".join("%s: %s" % (item.label, failure) for item, failure in failed), **result)
     module.exit_json(**result)
 
 
@@ -259,7 +266,7 @@ def main():
     module = XapiModule(
         # items stay raw here so that a bad one is reported by its index (see validate)
         dict(apps=dict(type="list", elements="raw", required=True), purge=dict(type="bool", default=False)),
-        supports_check_mode=True, schema=SCHEMA,
+        supports_check_mode=True,
     )
     run(module, lambda: reconcile_apps(module))
 

@@ -14,6 +14,7 @@ import argparse
 import copy
 import hashlib
 import os
+import re
 import sys
 
 import yaml
@@ -252,12 +253,22 @@ def render(doc, sha1, source_path):
     return header(sha1, source_path) + "\n" + body
 
 
+class _SourceLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # pylint: disable=too-many-ancestors
+    """YAML 1.2 booleans only: YAML 1.1 would read the enum member ``No`` as false."""
+
+
+_SourceLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_SourceLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+
+
 def load_source(path):
     """Read the source document; answers (document, sha1 of the file)."""
     with open(path, "rb") as handle:
         raw = handle.read()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(raw, Loader=loader), hashlib.sha1(raw).hexdigest()
+    return yaml.load(raw, Loader=_SourceLoader), hashlib.sha1(raw).hexdigest()
 
 
 def make(source_path):

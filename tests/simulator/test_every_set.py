@@ -8,7 +8,7 @@ from xapisim.model import TYPES
 from xapisim.registry import SETS, SINGLETONS
 from xapisim.server import served_operations
 
-DELTA = "The delta field is required."
+BIND_ERROR = {"error": {"code": "", "message": "The input was not valid.\n\ndelta:\nThe delta field is required."}}
 
 
 def _create(client, set_name):
@@ -210,12 +210,11 @@ def test_alternate_key_number(client, set_name):
 
 @pytest.mark.parametrize("set_name", CREATABLE)
 def test_post_with_an_unknown_property_is_the_bind_error(client, set_name):
-    body = dict(new_body(client, set_name), Bogus=1)
-    answer = client.post(set_name, json=body)
+    body = new_body(client, set_name)
+    answer = client.post(set_name, json=dict(body, Bogus=1))
     assert answer.status_code == 400
-    error = answer.json()["error"]
-    assert error["message"].endswith(" field is required.")
-    assert error["details"][-1]["target"] == "Bogus"
+    assert answer.json() == BIND_ERROR
+    assert client.post(set_name, json=body).status_code == 201  # the same body without it is fine
 
 
 @pytest.mark.parametrize("set_name", sorted(set(CREATABLE) & set(UPDATABLE)))
@@ -223,7 +222,7 @@ def test_patch_with_an_unknown_property_is_the_bind_error(client, set_name):
     _created, key = _create(client, set_name)
     answer = client.patch(key_path(set_name, key), json={"Bogus": 1})
     assert answer.status_code == 400
-    assert answer.json()["error"]["message"] == DELTA
+    assert answer.json() == BIND_ERROR
 
 
 # -- singletons ---------------------------------------------------------------------------
@@ -249,7 +248,7 @@ def test_singleton_patch_merges_the_properties_sent(client, name):
     assert after[sample[0]] == sample[1]
     assert {k: v for k, v in after.items() if k != sample[0]} == {k: v for k, v in before.items() if k != sample[0]}
     bad = client.patch(name, json={"Bogus": True})
-    assert bad.status_code == 400 and bad.json()["error"]["message"] == DELTA
+    assert bad.status_code == 400 and bad.json() == BIND_ERROR
 
 
 def test_read_only_singletons_are_the_documented_ones():

@@ -1,75 +1,29 @@
 # -*- coding: utf-8 -*-
 # Copyright: threecx.xapi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Call Flow App (Pbx.CallFlowApp, entity set /CallFlowApps).
+"""The Call Flow App (Pbx.CallFlowApp, entity set /CallFlowApps) as the callflow_app modules see it.
 
-Property names, types and enum values follow the official XAPI OpenAPI
-document (3CX 20.0.10). The spec marks nothing read-only; the fields flagged
-computed below are the ones the PBX sets itself.
+The properties, their types and their rules come from the registry and its
+overrides; this file only says which of them the modules offer as options and
+how a task names its app.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    EntitySchema, Field, SET_BY_KEY, SUBSET, TEXT)
+from ansible_collections.threecx.xapi.plugins.module_utils import registry
+from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, json_or_value, text_digest
 
-ROUTING_TYPES = ("DialCode", "Forward", "Trunk")
-TRANSCRIPTION_MODES = ("Nothing", "Voicemail", "Recordings", "Both", "Inherit")
+CALLFLOW_APP = registry.entity_set("CallFlowApps")
 
-# Pbx.DN properties, shared by every DN type (a trunk is one too).
-DN_KEYS = ("Groups", "Id", "Number", "TranscriptionMode")
-USER_GROUP_KEYS = ("CanDelete", "GroupId", "GroupRights", "Id", "MemberName", "Name", "Number", "Rights",
-                   "Tags", "TranscriptionMode", "Type")
-RIGHTS_KEYS = ("AllowIVR", "AllowParking", "AllowToChangePresence", "AllowToManageCompanyBook",
-               "AssignClearOperations", "CanBargeIn", "CanIntercom", "CanSeeGroupCalls", "CanSeeGroupMembers",
-               "CanSeeGroupRecordings", "Invalid", "PerformOperations", "RoleName", "ShowMyCalls", "ShowMyPresence",
-               "ShowMyPresenceOutside")
-TRUNK_KEYS = DN_KEYS + (
-    "AuthID", "AuthPassword", "Certificate", "CertificateExpirationDate", "CertificateName", "ConfigurationIssue",
-    "DidNumbers", "Direction", "DisableCallTransfer", "DisableVideo", "DiversionHeader", "E164CountryCode",
-    "E164ProcessIncomingNumber", "EmergencyGeoLocations", "EnableInboundCalls", "EnableOutboundCalls",
-    "ExternalNumber", "Gateway", "IPRestriction", "InCIDFormatting", "IsOnline", "Messaging", "OutCIDFormatting",
-    "OutboundCallerID", "PublicIPinSIP", "PublicInfoGroups", "PublishInfo", "ReceiveExtensions", "ReceiveInfo",
-    "RemoteMyPhoneUriHost", "RemotePBXPreffix", "RoutingRules", "ScriptName", "SecondaryRegistrar",
-    "SeparateAuthId", "SimultaneousCalls", "Tags", "TransportRestriction", "TrunkRegTimes", "TunnelEnabled",
-    "TunnelRemoteAddr", "TunnelRemotePort", "UseSeparateAuthId")
-
-CALLFLOW_APP = EntitySchema(
-    name="callflow_app",
-    title="Call Flow App",
-    entity_set="/CallFlowApps",
-    fields=[
-        Field("id", "Id", type="int", identity=True, computed=True,
-              description="Id the PBX assigned to the app."),
-        Field("number", "Number", identity=True, create_only=True, required_on_create=True,
-              description="DN number of the app. Set when the app is created; it cannot change afterwards."),
-        Field("name", "Name", identity=True, required_on_create=True, description="Name of the app."),
-        Field("routing_type", "RoutingType", choices=ROUTING_TYPES,
-              description="How calls reach the app."),
-        Field("script_code", "ScriptCode", compare=TEXT, select_only=True, digest_in_diff=True,
-              description="C# source of the app. Compared after normalising line endings and trailing blanks."),
-        Field("transcription_mode", "TranscriptionMode", choices=TRANSCRIPTION_MODES,
-              description="Transcription of the app's calls."),
-        # Rights and GroupRights are navigation properties of Pbx.UserGroup: expanded so they can be compared.
-        Field("groups", "Groups", type="list", compare=SET_BY_KEY, key="GroupId", navigation=True,
-              expand="Groups($expand=Rights,GroupRights)", min_items=1,
-              element_keys=USER_GROUP_KEYS, nested_keys={"Rights": RIGHTS_KEYS, "GroupRights": RIGHTS_KEYS},
-              example='[{"GroupId": 2, "Rights": {"RoleName": "users"}}]',
-              description="Department memberships (Pbx.UserGroup). The list replaces the app's memberships whole; "
-                          "every DN belongs to at least one department, so an empty list is refused."),
-        Field("trunk", "Trunk", type="dict", compare=SUBSET, navigation=True, element_keys=TRUNK_KEYS,
-              secret_keys=("AuthPassword",),
-              example='{"Number": "10000"}', description="Trunk of the app (Pbx.Trunk)."),
-        Field("compilation_last_success", "CompilationLastSuccess", computed=True),
-        Field("compilation_result", "CompilationResult", computed=True),
-        Field("compilation_succeeded", "CompilationSucceeded", computed=True),
-        Field("invalid_script", "InvalidScript", computed=True),
-        Field("is_registered", "IsRegistered", computed=True),
-        Field("rejected_code", "RejectedCode", computed=True),
-    ],
-)
+# (API name, option) in the order a lookup tries them.
+IDENTITY = (("Id", "id"), ("Number", "number"), ("Name", "name"))
+# Options given as the API spells them: a list or dict, or the same as a JSON string.
+STRUCTURED = ("groups", "trunk")
+# Raw so that an unquoted YAML number reaches the schema, which warns about it (0100 reads as 64).
+RAW_TEXT = ("number",)
 
 # Options of a callflow_app task besides the entity's own properties.
 TASK_OPTIONS = dict(
@@ -82,7 +36,63 @@ REQUIRED_ONE_OF = [["id", "number", "name"]]
 
 
 def argument_spec():
-    """Options of one app: its properties plus how the task treats it."""
-    spec = CALLFLOW_APP.argument_spec()
+    """Options of one app: its identity, its settable properties, and how the task treats it."""
+    spec = dict(id=dict(type="int"))
+    for api, field in CALLFLOW_APP.fields.items():
+        if not field.settable:
+            continue
+        option = CALLFLOW_APP.option(api)
+        if option in STRUCTURED or option in RAW_TEXT:
+            spec[option] = dict(type="raw")
+        elif field.kind == "enum":
+            spec[option] = dict(type="str", choices=list(field.values))
+        else:
+            spec[option] = dict(type="str")
     spec.update((name, dict(option)) for name, option in TASK_OPTIONS.items())
     return spec
+
+
+def desired(params, warnings=None):
+    """{API name: value} of the properties given; bad input fails here, before any request."""
+    values = dict(params)
+    for option in STRUCTURED:
+        if values.get(option) is not None:
+            values[option] = json_or_value(values[option], option)
+    for option in ("number", "name"):
+        check_identity_text(values.get(option), option)
+    if params.get("compilation_timeout") is not None and params["compilation_timeout"] <= 0:
+        raise SchemaError("compilation_timeout", "expected a number of seconds above 0, got %d." % params["compilation_timeout"])
+    return CALLFLOW_APP.desired(values, warnings)
+
+
+def check_identity_text(value, option):
+    """An identity with blanks around it names another app than the one meant (and purge would delete that one)."""
+    if value is None:
+        return
+    text = str(value)
+    if not text.strip():
+        raise SchemaError(option, "must not be empty.")
+    if text != text.strip():
+        raise SchemaError(option, "%r has blanks at its start or end; remove them (the PBX would store them, "
+                                  "and the app would not match the one meant)." % text)
+
+
+def identity_given(params):
+    """{API name: value} of every identity option the task gave."""
+    return dict((api, params.get(option)) for api, option in IDENTITY if params.get(option) is not None)
+
+
+def lookup(params):
+    found = Lookup.first_of(CALLFLOW_APP, [(api, option, params.get(option)) for api, option in IDENTITY])
+    if found is None:
+        raise PlanError("one of id, number, name is required to find the %s." % CALLFLOW_APP.title)
+    return found
+
+
+def shown_entity(params):
+    """How an app appears in the task's output: with diff_script=false its script is a digest everywhere."""
+    def shown(entity):
+        if params.get("diff_script", True) or not entity or entity.get("ScriptCode") is None:
+            return entity
+        return dict(entity, ScriptCode=text_digest(entity["ScriptCode"]))
+    return shown

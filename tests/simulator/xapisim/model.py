@@ -29,6 +29,14 @@ EDM_NAMES = {
 HIDDEN = {"Pbx.CallFlowApp": ("ScriptCode",)}
 
 
+def enum_member(value):
+    """An enum member as the wire spells it.  A YAML 1.1 reader of the document turns the
+    member ``No`` (``Pbx.AuthenticationType``) into false; the document means the word."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
 class Prop:
     """How one property is typed.
 
@@ -49,7 +57,7 @@ class Prop:
         self.fmt = fmt
         self.max_length = max_length
         enum = ENUMS.get(ref) if kind == "enum" else None
-        self.values = tuple(enum["values"]) if enum else None
+        self.values = tuple(enum_member(v) for v in enum["values"]) if enum else None
         self.flags = bool(enum and enum.get("flags"))
         self.low, self.high = INT_RANGES.get(fmt or "int64") if kind == "int" else (None, None)
 

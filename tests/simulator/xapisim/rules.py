@@ -13,7 +13,7 @@ import string
 
 from .binding import check_body
 from .defaults import default_object, forwarding_profiles, set_template
-from .errors import DELTA_REQUIRED, bind_error, warning_error
+from .errors import ApiError, bind_error, warning_error
 from .model import TYPES
 from .navs import (NOT_FOUND, REQUIRED, Computed, Forwards, GroupMembers, HolidayRefs, Memberships, Nav, Reference,
                    UserRefs, empty, every_role)
@@ -30,11 +30,6 @@ PLAIN_SECRETS = {
     "Pbx.Fax": ("AuthPassword",),
 }
 SEARCH_FIELDS = ("Name", "Number", "FirstName", "LastName", "DisplayName", "EmailAddress")
-
-
-def lower_first(text):
-    """``RingGroup`` -> ``ringGroup`` (how OData names a body parameter after its type)."""
-    return text[:1].lower() + text[1:]
 
 
 def require_text(body, name):
@@ -69,7 +64,6 @@ class SetRules:
         self.operations = info.get("operations", {})
         self.ignored = frozenset(self.computed) | frozenset([self.key] if self.key_type == "int" else [])
         self.navs = {n: self._nav(n) for n in self.etype.navigation}
-        self.post_message = "The %s field is required." % lower_first(self.etype.short_name)
         self.secrets = PLAIN_SECRETS.get(self.etype.name, ())
 
     def _nav(self, name):
@@ -92,10 +86,12 @@ class SetRules:
     # -- writes -----------------------------------------------------------------------
 
     def bind(self, body, creating, seeding):
-        """Raise the bind error when ``body`` does not fit the set's type."""
+        """Raise the bind error when ``body`` does not fit the set's type (a seed item says why)."""
         problem = check_body(body, self.etype)
         if problem:
-            raise bind_error(self.post_message if creating else DELTA_REQUIRED, problem[0], problem[1])
+            if seeding:
+                raise ApiError(400, {"error": "%s (%s)" % problem})
+            raise bind_error()
 
     def template(self, store, key):
         """A complete new entity before the client's properties are applied."""
@@ -218,11 +214,8 @@ class UsersRules(DnRules):
 
     def bind(self, body, creating, seeding):
         super().bind(body, creating, seeding)
-        if creating and not seeding:
-            for name in body:
-                if name.startswith("VM") or name in self.post_refused:
-                    raise bind_error(self.post_message, "'%s' is refused in a POST of a user; set it with a PATCH."
-                                     % name, name)
+        if creating and not seeding and any(n.startswith("VM") or n in self.post_refused for n in body):
+            raise bind_error()
 
     def template(self, store, key):
         values = super().template(store, key)
@@ -397,7 +390,7 @@ class CallFlowAppsRules(DnRules):
         if seeding and isinstance(body, dict):
             files = body.get("Files", [])
             if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-                raise bind_error(self.post_message, "Files must be a list of strings", "Files")
+                raise ApiError(400, {"error": "Files must be a list of strings"})
             body = {k: v for k, v in body.items() if k != "Files"}
         super().bind(body, creating, seeding)
 
@@ -560,7 +553,6 @@ class SingletonRules(SetRules):
     def __init__(self, name, info):
         self.computed = self.computed_by_name.get(name, ())
         super().__init__(name, info)
-        self.post_message = DELTA_REQUIRED
 
     def _nav(self, name):
         if name == "OfficeHolidays":

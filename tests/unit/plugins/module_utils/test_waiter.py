@@ -33,8 +33,8 @@ def wait(fake, clock, before=None, timeout=60):
 def test_settles_on_a_new_successful_compile(fake):
     fake.apps[1].update(SUCCESS)
     clock = Clock()
-    entity, finished = wait(fake, clock)
-    assert finished and entity["CompilationLastSuccess"] == SUCCESS["CompilationLastSuccess"]
+    entity, outcome = wait(fake, clock)
+    assert outcome == waiter.COMPILED and entity["CompilationLastSuccess"] == SUCCESS["CompilationLastSuccess"]
     assert clock.sleeps == []
     assert waiter.compiler_errors(entity) == []  # a W: line is no error
     call = fake.api_calls()[0]
@@ -43,16 +43,16 @@ def test_settles_on_a_new_successful_compile(fake):
 
 def test_unchanged_status_keeps_polling_until_the_compile_shows(fake):
     clock = Clock(on_sleep=lambda n: n == 3 and fake.apps[1].update(SUCCESS))
-    entity, finished = wait(fake, clock)
-    assert finished
+    entity, outcome = wait(fake, clock)
+    assert outcome == waiter.COMPILED
     assert len(clock.sleeps) == 3 and len(fake.api_calls()) == 4
     assert clock.sleeps == sorted(clock.sleeps)  # backing off, not hammering
 
 
 def test_settles_on_compiler_errors(fake):
     clock = Clock(on_sleep=lambda n: fake.apps[1].update(FAILURE))
-    entity, finished = wait(fake, clock)
-    assert finished
+    entity, outcome = wait(fake, clock)
+    assert outcome == waiter.COMPILED
     assert waiter.compiler_errors(entity) == ["E: (line 7) ; expected", "E: (line 9) } expected"]
 
 
@@ -60,22 +60,24 @@ def test_a_new_app_before_its_first_compile_is_not_settled():
     fake = FakeXapi(apps=[dict(Number="8100", CompilationLastSuccess=None, CompilationResult=None,
                                CompilationSucceeded=False, InvalidScript=True)])
     clock = Clock(on_sleep=lambda n: n == 2 and fake.apps[1].update(SUCCESS))
-    entity, finished = wait(fake, clock, before=waiter.status(None))
-    assert finished and len(clock.sleeps) == 2
+    entity, outcome = wait(fake, clock, before=waiter.status(None))
+    assert outcome == waiter.COMPILED and len(clock.sleeps) == 2
 
 
 def test_timeout_answers_not_finished_without_sleeping_past_it(fake):
     clock = Clock()
-    entity, finished = wait(fake, clock, timeout=10)
-    assert not finished
+    entity, outcome = wait(fake, clock, timeout=10)
+    assert outcome == waiter.TIMEOUT
     assert entity["CompilationLastSuccess"] == COMPILED["CompilationLastSuccess"]
     assert sum(clock.sleeps) == pytest.approx(10)
     assert max(clock.sleeps) <= 5.0
 
 
-def test_compiler_errors_leave_warnings_out():
-    text = "W: warning one\r\nE: error one\r\ninfo\r\n   E: error two   \r\nW: E: not an error line"
-    assert waiter.compiler_errors({"CompilationResult": text}) == ["E: error one", "E: error two"]
+def test_compiler_errors_leave_warnings_and_hidden_diagnostics_out_and_keep_each_error_whole():
+    text = ("H: (line 1) CS8019: Unnecessary using directive\r\nW: warning one\r\nE: error one\r\n"
+            "  on two lines\r\n   E: error two   \r\nW: E: not an error line")
+    assert waiter.compiler_errors({"CompilationResult": text}) == ["E: error one\non two lines", "E: error two"]
+    assert waiter.one_line(["E: error one\non two lines", "E: x"]) == "E: error one on two lines | E: x"
     assert waiter.compiler_errors({"CompilationResult": None}) == []
     assert waiter.compiler_errors(None) == []
 
@@ -90,10 +92,16 @@ def test_only_a_create_or_a_script_change_compiles():
 
 def test_settle_answers_the_whole_entity_and_the_errors(fake):
     client = make_client(fake)
-    current = reconcile.find(client, SCHEMA, dict(id=1))
+    current = reconcile.find(client, SCHEMA, reconcile.Lookup(SCHEMA, key=1))
     plan = reconcile.plan(SCHEMA, current, {"ScriptCode": "BROKEN"})
     entity = reconcile.execute(client, SCHEMA, plan)
     clock = Clock()
-    entity, errors, finished = waiter.settle(client, SCHEMA, plan, entity, 30, sleep=clock.sleep, clock=clock)
-    assert finished and errors == ["E: (line 3) ; expected"]
+    entity, errors, outcome = waiter.settle(client, SCHEMA, plan, entity, 30, sleep=clock.sleep, clock=clock)
+    assert outcome == waiter.COMPILED and errors == ["E: (line 3) ; expected"]
     assert entity["ScriptCode"] == "BROKEN" and "Groups" in entity
+
+
+def test_a_successful_compile_with_hidden_diagnostics_is_settled():
+    entity = {"CompilationSucceeded": True, "InvalidScript": False,
+              "CompilationResult": "H: (line 2) CS8019: Unnecessary using directive"}
+    assert waiter.settled(entity) and waiter.compiler_errors(entity) == []

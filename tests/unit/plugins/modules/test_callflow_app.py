@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import text_digest
 from ansible_collections.threecx.xapi.plugins.modules import callflow_app
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_SECRET, ODATA_DUPLICATE, FakeResponse, FakeXapi, odata_error
@@ -61,7 +62,8 @@ def test_create_returns_the_app_as_the_server_holds_it(fake):
     ("routing_type", "Forward", {"RoutingType": "Forward"}),
     ("script_code", "using System;\nclass Day { }\n", {"ScriptCode": "using System;\nclass Day { }\n"}),
     ("transcription_mode", "Both", {"TranscriptionMode": "Both"}),
-    ("groups", [{"GroupId": 2}, {"GroupId": 3}], {"Groups": [{"GroupId": 2}, {"GroupId": 3}]}),
+    # the list replaces the server's whole: membership 2 keeps its role, named or not
+    ("groups", [{"GroupId": 2}, {"GroupId": 3}], {"Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}, {"GroupId": 3}]}),
     ("trunk", {"Number": "10001"}, {"Trunk": {"Number": "10001"}}),
 ])
 def test_update_sends_only_the_changed_property(fake, option, value, body):
@@ -207,18 +209,40 @@ def test_diff_is_the_same_in_check_mode_and_in_a_real_run(fake):
     checked = run(fake, check_mode=True, diff=True, **args)
     applied = run(fake, diff=True, **args)
     assert checked["diff"] == applied["diff"]
-    diff = applied["diff"]
-    assert diff["before"] == {"Name": "Night", "Number": "8100", "ScriptCode": SCRIPT.replace("\n", "\r\n"), "Groups": [{"GroupId": 2}]}
-    assert diff["after"] == {"Name": "Day", "Number": "8100", "ScriptCode": "class Day { }\n", "Groups": [{"GroupId": 3}]}
-    assert "8100" in diff["before_header"]
+    props, script = applied["diff"]
+    assert props["before"] == {"Name": "Night", "Number": "8100", "ScriptCode": text_digest(SCRIPT.replace("\n", "\r\n")),
+                               "Groups": [{"GroupId": 2}]}
+    assert props["after"] == {"Name": "Day", "Number": "8100", "ScriptCode": text_digest("class Day { }\n"),
+                              "Groups": [{"GroupId": 3}]}
+    assert props["before_header"] == "call_flow_app 8100"
+    # the script follows as text, so that Ansible shows it line by line
+    assert script == {"before": SCRIPT, "after": "class Day { }\n",
+                      "before_header": "call_flow_app 8100 ScriptCode", "after_header": "call_flow_app 8100 ScriptCode"}
+
+
+def test_a_one_line_change_of_a_long_script_shows_that_line_only_once(fake):
+    long_script = "".join("// line %d of a long script\n" % n for n in range(5000))
+    fake.apps[1]["ScriptCode"] = long_script
+    result = run(fake, number="8100", script_code=long_script.replace("line 2500 ", "LINE 2500 "), diff=True)
+    props, script = result["diff"]
+    assert "sha256" in props["after"]["ScriptCode"]
+    assert script["before"].count("line 2500 of") == 1 and script["after"].count("LINE 2500 of") == 1
+    assert len(json.dumps(result["diff"])) < 3 * len(long_script)
+
+
+def test_diff_without_a_script_change_is_one_dict(fake):
+    result = run(fake, number="8100", name="Day", script_code=SCRIPT, diff=True)
+    assert result["diff"]["after"] == {"Name": "Day", "Number": "8100", "ScriptCode": text_digest(SCRIPT.replace("\n", "\r\n"))}
 
 
 def test_diff_of_create_and_delete(fake):
     created = run(fake, number="8500", name="New", diff=True)
     assert created["diff"]["before"] == {} and created["diff"]["after"] == {"Number": "8500", "Name": "New"}
     deleted = run(fake, number="8100", state="absent", diff=True)
-    assert deleted["diff"]["after"] == {}
-    assert deleted["diff"]["before"]["Name"] == "Night" and deleted["diff"]["before"]["Number"] == "8100"
+    props, script = deleted["diff"]
+    assert props["after"] == {}
+    assert props["before"]["Name"] == "Night" and props["before"]["Number"] == "8100"
+    assert script["before"] == SCRIPT and script["after"] == ""
 
 
 def test_no_diff_without_diff_mode(fake):
@@ -231,10 +255,10 @@ def test_diff_script_false_shows_only_size_and_hash(fake):
     for check_mode in (True, False):
         result = run(fake, number="8100", script_code=secret_script, diff_script=False, diff=True, check_mode=check_mode)
         assert result.rc == 0, result.stdout
-        shown = json.dumps(result["diff"])
-        assert "crm-api-key" not in shown and "Token" not in shown
+        assert "crm-api-key" not in result.stdout and "Token" not in result.stdout  # diff, entity, everything
         assert "sha256" in result["diff"]["before"]["ScriptCode"] and "sha256" in result["diff"]["after"]["ScriptCode"]
         assert result["diff"]["before"]["ScriptCode"] != result["diff"]["after"]["ScriptCode"]
+        assert result["callflow_app"]["ScriptCode"] == text_digest(secret_script if check_mode else secret_script.replace("\n", "\r\n"))
 
 
 # -- compilation ------------------------------------------------------------
@@ -270,14 +294,24 @@ def test_wait_for_compilation_timeout(fake):
     assert sum(fake.clock.sleeps) == pytest.approx(5)
 
 
-def test_wait_timeout_does_not_blame_the_new_script_for_old_errors(fake):
+def test_unchanged_errors_are_reported_without_blaming_the_new_script(fake):
+    """The status cannot tell 'not compiled yet' from 'fails the same way': say exactly that, soon."""
     fake.apps[1].update(ScriptCode="BROKEN old", CompilationSucceeded=False, InvalidScript=True,
                         CompilationResult="E: (line 1) old error")
-    fake.compiler = lambda script: None  # the fixed script is not compiled yet
+    fake.compiler = lambda script: None  # the status never moves
+    result = run(fake, number="8100", script_code="class Fixed { }\n", wait_for_compilation=True, compilation_timeout=60)
+    assert result.rc == 1
+    assert "still reports these compiler errors" in result["msg"] and "unchanged 10 seconds" in result["msg"]
+    assert "has not compiled the new script, or it fails the same way" in result["msg"]
+    assert result["compiler_errors"] == ["E: (line 1) old error"]
+    assert fake.clock.now < 1000 + 20  # reported after the grace period, not after the whole timeout
+
+
+def test_a_short_timeout_without_errors_on_record_is_a_timeout(fake):
+    fake.compiler = lambda script: None
     result = run(fake, number="8100", script_code="class Fixed { }\n", wait_for_compilation=True, compilation_timeout=5)
     assert result.rc == 1
-    assert "did not finish compiling" in result["msg"]
-    assert "old error" not in result["msg"]
+    assert "did not finish compiling" in result["msg"] and "compiler_errors" not in result.json
 
 
 def test_no_wait_when_nothing_compiles(fake):
@@ -294,7 +328,13 @@ def test_no_wait_when_nothing_compiles(fake):
     (dict(number="8100", transcription_mode="All"), "transcription_mode"),
     (dict(number="8100", state="gone"), "state"),
     (dict(number="8100", groups='[{"GroupId": 2,]'), "groups: is not valid JSON"),
-    (dict(number="8100", groups=[{"Name": "Sales"}]), "groups: groups[0] needs GroupId"),
+    (dict(number="8100", groups=[{"Rights": {"RoleName": "users"}}]), "groups[0]: needs GroupId"),
+    (dict(number="8100", groups=[{"GroupId": 2, "Name": "Sales"}]), "groups[0].Name: is set by the PBX"),
+    (dict(number="8100", groups=[{"GroupId": 2, "Rights": {"RoleNmae": "users"}}]), "groups[0].Rights.RoleNmae: 'RoleNmae' is not"),
+    (dict(number="8100", trunk={}), "trunk: names no Pbx.Trunk"),
+    (dict(number="8100 "), "number: '8100 ' has blanks"),
+    (dict(number="  ", name="x"), "number: must not be empty"),
+    (dict(name=" Night"), "name: ' Night' has blanks"),
     (dict(number="8100", groups=[]), "groups: needs at least 1 element"),
     (dict(number="8100", trunk='{"Number": '), "trunk: is not valid JSON"),
     (dict(number="8100", trunk='["10000"]'), "trunk: must be an object"),
@@ -403,8 +443,8 @@ def test_bad_credentials_fail_the_task(fake):
 
 
 def test_trunk_password_is_masked_in_the_result_and_the_diff(fake):
-    fake.apps[1]["Trunk"] = dict(TRUNK, AuthPassword="trunk-Passw0rd-value")
-    result = run(fake, number="8100", trunk={"Number": "10000", "AuthPassword": "trunk-Passw0rd-value"}, diff=True)
+    fake.apps[1]["Trunk"] = dict(TRUNK, AuthPassword={"Value": "trunk-Passw0rd-value", "Concealed": False})
+    result = run(fake, number="8100", trunk={"Number": "10000", "AuthPassword": {"Value": "trunk-Passw0rd-value"}}, diff=True)
     assert result.rc == 0 and result["changed"] is False  # compared on the real value: idempotent
     assert result["callflow_app"]["Trunk"]["AuthPassword"] == "********"
     assert result["callflow_app"]["Trunk"]["Number"] == "10000"
