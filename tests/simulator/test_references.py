@@ -76,8 +76,8 @@ def test_external_and_empty_destinations_need_no_dn(client):
 
 
 def test_destinations_inside_a_users_forwarding_profiles(client):
-    profile = {"Name": "Available", "AvailableRoute": {"NoAnswerAllCalls": True,
-                                                      "NoAnswerInternal": {"To": "Extension", "Number": "101"}}}
+    route = {"NoAnswerAllCalls": True, "NoAnswerInternal": {"To": "Extension", "Number": "101"}}
+    profile = {"Name": "Available", "AvailableRoute": route}
     assert client.patch("Users(102)", json={"ForwardingProfiles": [profile]}).status_code == 204
     stored = client.get("Users(102)", params={"$expand": "ForwardingProfiles"}).json()["ForwardingProfiles"]
     assert len(stored) == 1 and stored[0]["Id"]

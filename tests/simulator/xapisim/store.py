@@ -784,4 +784,3 @@ def _control_error(exc):
     if isinstance(exc.body, dict) and isinstance(exc.body.get("error"), str):
         return exc
     return ApiError(400, {"error": _message_of(exc)})
-
