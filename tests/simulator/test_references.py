@@ -184,6 +184,7 @@ def test_emergency_rules_only_through_their_function(client):
     listed = client.get("OutboundRules/Pbx.GetEmergencyOutboundRules()", params={"$count": "true"}).json()
     assert [r["Name"] for r in listed["value"]] == ["Emergency"] and listed["@odata.count"] == 1
     assert client.get("OutboundRules(%d)" % emergency["Id"]).json()["EmergencyRule"] is True
+    assert [r["Name"] for r in client.control("GET", "state")["OutboundRules"]] == ["Normal", "Emergency"]
 
 
 # -- holidays in the office hours -----------------------------------------------------------

@@ -658,7 +658,8 @@ class Store:
             state = {}
             for name, rules in self.sets.items():
                 expand = {nav: _ALL for nav in rules.etype.navigation}
-                state[name] = [self._full_view(rules, rec, expand) for rec in sorted(rules.rows(self), key=_row_key)]
+                rows = rules.rows(self) if rules.live else self.table(name).values()  # emergency rules too
+                state[name] = [self._full_view(rules, rec, expand) for rec in sorted(rows, key=_row_key)]
             for name, rules in self.singletons.items():
                 state[name] = self._full_view(rules, self.db.singles[name], {n: _ALL for n in rules.etype.navigation})
             for app in state["CallFlowApps"]:
