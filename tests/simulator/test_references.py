@@ -146,9 +146,9 @@ def test_outbound_rule_references_and_the_names_the_server_fills(client):
     rule = client.post("OutboundRules", json={"Name": "National", "Prefix": "0", "GroupIds": [2, 3],
                                               "GroupNames": ["ignored"],
                                               "Routes": [{"TrunkId": 100, "StripDigits": 1, "TrunkName": "ignored"},
-                                                         {"TrunkId": -1}]}).json()
+                                                         {"TrunkId": -1}, {"Prepend": "0"}]}).json()
     assert rule["GroupNames"] == ["Sales", "Support"]
-    assert [(r["TrunkId"], r["TrunkName"]) for r in rule["Routes"]] == [(100, "Example Carrier"), (-1, None)]
+    assert [(r["TrunkId"], r["TrunkName"]) for r in rule["Routes"]] == [(100, "Example Carrier"), (-1, None), (0, None)]
     assert rule["Priority"] == 1
     assert client.post("OutboundRules", json={"Name": "Second"}).json()["Priority"] == 2
 

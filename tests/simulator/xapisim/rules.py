@@ -462,7 +462,7 @@ class OutboundRulesRules(SetRules):
                 raise warning_error("GroupIds", NOT_FOUND)
         for route in props.get("Routes") or ():
             trunk_id = route.get("TrunkId")
-            if trunk_id not in (None, -1) and trunk_id not in store.table("Trunks"):
+            if trunk_id not in (None, -1, 0) and trunk_id not in store.table("Trunks"):  # an empty slot
                 raise warning_error("Routes", NOT_FOUND)
         if store.config.rewrite_outbound_rules:
             if "Prefix" in props:
