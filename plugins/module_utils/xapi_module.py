@@ -106,8 +106,31 @@ class XapiModule(AnsibleModule):
     def fail_on(self, exc, **result):
         """Fail the task from a known error type, with structured fields for XAPI errors."""
         if isinstance(exc, XapiError):
+            exc.hint = exc.hint or reason_hint(exc.reasons)
             result["error"] = exc.as_dict()
         self.fail_json(msg=str(exc), **result)
+
+
+# What to do about the reasons the PBX gives (WARNINGS.XAPI.*), where the reason alone does not say.
+REASON_HINTS = {
+    "WARNINGS.XAPI.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED":
+        "The department still has members: move them to another department (a user's departments option) "
+        "or delete them first, then delete the department.",
+    "WARNINGS.XAPI.ALREADY_IN_USE":
+        "The number is taken by another extension, queue, ring group, trunk or other DN of this PBX: DN numbers "
+        "are unique across all of them.",
+    "WARNINGS.XAPI.NOT_FOUND":
+        "Something the request refers to does not exist on this PBX (ids differ between PBXs: refer to "
+        "departments, trunks and holidays by name with the typed modules).",
+}
+
+
+def reason_hint(reasons):
+    for reason in reasons or ():
+        for token, hint in REASON_HINTS.items():
+            if token in reason:
+                return hint
+    return None
 
 
 def run(module, action):

@@ -171,3 +171,23 @@ def test_no_secret_or_token_in_the_output(fake):
     assert result.rc == 0
     assert CLIENT_SECRET not in result.stdout
     assert fake.active_token not in result.stdout and "issued-token-1" not in result.stdout
+
+
+def test_departments_and_trunk_by_name_resolve_with_one_read_each(fake):
+    fake.groups = [{"Id": 2, "Name": "Sales"}, {"Id": 3, "Name": "Support"}]
+    fake.trunks = [{"Id": 55, "Number": "10000", "Gateway": {"Name": "Provider A"}}]
+    result = run(fake, apps=[dict(number="8500", name="A", departments=["Support"], trunk="Provider A"),
+                             dict(number="8501", name="B", departments=[{"name": "Sales", "role": "managers"}])])
+    assert result.rc == 0, result.stdout
+    posts = [c.json for c in fake.writes() if c.method == "POST"]
+    assert posts[0]["Groups"] == [{"GroupId": 3, "Rights": {"RoleName": "users"}}] and posts[0]["Trunk"] == {"Id": 55}
+    assert posts[1]["Groups"] == [{"GroupId": 2, "Rights": {"RoleName": "managers"}}]
+    reads = [c.path for c in fake.api_calls() if c.method == "GET"]
+    assert reads.count("/xapi/v1/Groups") == 1 and reads.count("/xapi/v1/Trunks") == 1
+
+
+def test_an_unknown_department_is_refused_naming_the_item_before_any_write(fake):
+    fake.groups = [{"Id": 2, "Name": "Sales"}]
+    result = run(fake, apps=[dict(number="8500", name="A"), dict(number="8501", name="B", departments=["Salse"])])
+    assert result.rc == 1 and "apps[1]: departments[0].name: no department named 'Salse' (have: Sales)" in result["msg"]
+    assert fake.writes() == []
