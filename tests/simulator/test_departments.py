@@ -113,3 +113,12 @@ def test_office_holidays_are_holiday_references(client):
     assert [(h["Id"], h["Name"]) for h in expanded] == [(holiday["Id"], "New Year")]
     assert_warning(client.patch("Groups(2)", json={"OfficeHolidays": [{"Id": 999}]}), "OfficeHolidays",
                    "WARNINGS.XAPI.NOT_FOUND")
+
+
+def test_a_trunk_removed_from_a_department_belongs_to_none(client):
+    client.patch("Trunks(100)", json={"Groups": [{"GroupId": 2}]})
+    assert [m[0] for m in members(client, 2)] == ["10000"]
+    client.patch("Groups(2)", json={"Members": []})
+    assert client.get("Trunks(100)", params={"$expand": "Groups"}).json()["Groups"] == []
+    client.patch("Trunks(100)", json={"Groups": []})
+    assert client.get("Trunks(100)", params={"$expand": "Groups"}).json()["Groups"] == []

@@ -253,3 +253,28 @@ def test_singleton_patch_merges_the_properties_sent(client, name):
 
 def test_read_only_singletons_are_the_documented_ones():
     assert set(READ_ONLY_SINGLETONS) == {"Defs", "Firewall", "LicenseStatus", "SystemStatus"}
+
+
+# -- what a client reads it can write back --------------------------------------------------
+
+def _read_all(client, path):
+    body = client.get(path, params={"$expand": "*"}).json()
+    del body["@odata.context"]
+    return body
+
+
+@pytest.mark.parametrize("set_name", sorted(set(CREATABLE) & set(UPDATABLE)))
+def test_an_entity_read_whole_can_be_written_back_unchanged(client, set_name):
+    _created, key = _create(client, set_name)
+    before = _read_all(client, key_path(set_name, key))
+    answer = client.patch(key_path(set_name, key), json=before)
+    assert answer.status_code == 204, answer.text
+    assert _read_all(client, key_path(set_name, key)) == before
+
+
+@pytest.mark.parametrize("name", WRITABLE_SINGLETONS)
+def test_a_singleton_read_whole_can_be_written_back_unchanged(client, name):
+    before = _read_all(client, name)
+    answer = client.patch(name, json=before)
+    assert answer.status_code == 204, answer.text
+    assert _read_all(client, name) == before

@@ -131,3 +131,7 @@ def test_forwarding_profiles_are_created_with_the_user(client):
     user = client.post("Users", json={}).json()
     profiles = client.get("Users(%d)" % user["Id"], params={"$expand": "ForwardingProfiles"}).json()["ForwardingProfiles"]
     assert [p["Name"] for p in profiles] == ["Available", "Away", "Out of office", "Custom 1", "Custom 2"]
+    voicemail = profiles[0]["AvailableRoute"]["NoAnswerInternal"]
+    assert (voicemail["To"], voicemail["Number"], voicemail["Type"]) == ("VoiceMail", user["Number"], "Extension")
+    # what a client read it can write back: the defaults obey the simulator's own rules
+    assert client.patch("Users(%d)" % user["Id"], json={"ForwardingProfiles": profiles}).status_code == 204

@@ -71,16 +71,17 @@ def office_week():
             for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")]
 
 
-def forwarding_profiles():
-    """The five profiles every user has (names as the PBX's clients show them)."""
+def forwarding_profiles(number, user_name):
+    """The five profiles every user has (names as the PBX's clients show them), each
+    forwarding to the user's own voicemail."""
     profiles = []
-    for index, name in enumerate(("Available", "Away", "Out of office", "Custom 1", "Custom 2"), 1):
+    for index, profile_name in enumerate(("Available", "Away", "Out of office", "Custom 1", "Custom 2"), 1):
         profile = default_object("Pbx.ForwardingProfile")
-        profile.update(Id=index, Name=name, NoAnswerTimeout=20, AcceptMultipleCalls=True)
+        profile.update(Id=index, Name=profile_name, NoAnswerTimeout=20, AcceptMultipleCalls=True)
         for route in ("AvailableRoute", "AwayRoute"):
             for key, value in profile[route].items():
                 if isinstance(value, dict):
-                    profile[route][key] = destination("VoiceMail")
+                    profile[route][key] = dict(destination("VoiceMail", number), Name=user_name, Type="Extension")
         profiles.append(profile)
     return profiles
 

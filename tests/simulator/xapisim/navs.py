@@ -74,15 +74,17 @@ class Memberships(Nav):
     """``Groups`` of a DN: its departments and its role in each (``Pbx.UserGroup``).
 
     Only ``GroupId`` and ``Rights.RoleName`` are read; an empty list means the default
-    department, since every DN belongs to one.
+    department, since every DN belongs to one (but a trunk, which serves the whole PBX).
     """
 
     def prepare(self, write, name, value):
         store = write.store
-        items = value or [{"GroupId": store.default_group_id()}]
+        items = value
+        if not items and write.rules.default_department:
+            items = [{"GroupId": store.default_group_id()}]
         existing = {gid: mid for mid, gid, _role in write.rec.memberships} if write.rec else {}
         seen, result = set(), []
-        for item in items:
+        for item in items or ():
             group_id = item.get("GroupId")
             if group_id is None:
                 raise warning_error(name, REQUIRED)

@@ -239,7 +239,7 @@ class UsersRules(DnRules):
 
     def created(self, write, rec):
         super().created(write, rec)
-        rec.links.setdefault("ForwardingProfiles", forwarding_profiles())
+        rec.links.setdefault("ForwardingProfiles", forwarding_profiles(rec.props["Number"], self.peer_name(rec)))
         self.memberships_changed(write.store, rec)
 
     def updated(self, write, rec):

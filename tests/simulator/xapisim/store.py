@@ -288,7 +288,9 @@ class Store:
             if owner not in roles:
                 rec = self.table(owner[0])[owner[1]]
                 kept = [m for m in rec.memberships if m[1] != group_id]
-                self.set_memberships(owner[0], rec, kept or [(None, default, "users")])
+                if not kept and self.sets[owner[0]].default_department:
+                    kept = [(None, default, "users")]
+                self.set_memberships(owner[0], rec, kept)
         for owner, role in wanted:
             rec = self.table(owner[0])[owner[1]]
             kept = [m if m[1] != group_id else (m[0], group_id, role) for m in rec.memberships]
