@@ -420,7 +420,7 @@ def test_odata_error_fails_the_task_with_message_and_error_fields(fake):
     fake.fail(FakeResponse(400, ODATA_DUPLICATE), method="POST")
     result = run(fake, number="8500", name="New")
     assert result.rc == 1
-    assert result["msg"].startswith("POST /xapi/v1/CallFlowApps failed with HTTP 400: Number: WARNINGS.XAPI.ALREADY_IN_USE Hint: ")
+    assert result["msg"].startswith("POST /xapi/v1/CallFlowApps failed with HTTP 400: Number: WARNINGS.XAPI.ALREADY_IN_USE. Hint: ")
     assert result["error"] == {"status": 400, "method": "POST", "path": "/xapi/v1/CallFlowApps",
                                "reasons": ["Number: WARNINGS.XAPI.ALREADY_IN_USE"], "hint": REASON_HINTS["WARNINGS.XAPI.ALREADY_IN_USE"]}
 
