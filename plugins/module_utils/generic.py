@@ -30,13 +30,13 @@ class Target:
             raise SchemaError("properties", "must be a dict of property: value as the API spells them.")
         return self.schema.parse(properties, "properties", warnings)
 
-    def check_writes(self, desired, state):
+    def check_writes(self, properties, state):
         """A write the API does not offer is refused before any request."""
         schema = self.schema
         what = "the singleton %s" % schema.set_name if schema.singleton else "the entity set %s" % schema.set_name
         if state == "absent" and not schema.can("delete"):
             raise SchemaError("state", "%s offers no delete in XAPI %s." % (what, registry.build()))
-        if desired and not (schema.can("update") or schema.can("create")):
+        if properties and not (schema.can("update") or schema.can("create")):
             raise SchemaError("properties", "%s is read-only in XAPI %s (it offers only %s)." % (
                 what, registry.build(), ", ".join(schema.verbs)))
 

@@ -202,8 +202,9 @@ from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import Xa
 def ensure(module):
     params = module.params
     target = generic.target(params)  # bad input fails here, before any request
+    # a write the set does not offer first: every property of a read-only set reads as computed
+    target.check_writes(params["properties"], params["state"])
     desired = target.desired(params["properties"], module.warnings_sink)
-    target.check_writes(desired, params["state"])
     module.protect(target.schema, desired)
 
     current = reconcile.find(module.client, target.schema, target.lookup)
