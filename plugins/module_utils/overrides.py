@@ -117,6 +117,7 @@ SCHEMAS = {
     "Pbx.OutboundRule": {
         "computed": {"Id": "[spec] the key; the PBX assigns it",
                      "GroupNames": "[live] mirror of GroupIds the PBX fills in"},
+        "compare": {"GroupIds": ("set", "[console] the departments a rule applies to; their order means nothing")},
     },
     "Pbx.OutboundRoute": {"computed": {"TrunkName": "[live] mirror of TrunkId the PBX fills in"}},
     "Pbx.Parameter": {"computed": {"Id": "[spec] the key; the PBX assigns it"}},
