@@ -182,6 +182,11 @@ class Run:
                     self._announce(item)
         for item in self.items:
             item.plan = self._plan(item, item.current)
+            try:
+                reconcile.check_create(self.client, item.kind.schema, item.plan)  # a template, before any write
+            except reconcile.XapiError as exc:
+                exc.message = "%s: %s" % (item.label, exc.message)
+                raise
         named = dict((kind.name, set(str(i.identity) for i in self.items if i.kind is kind)) for kind in self.kinds)
         for kind in self.kinds:
             if kind.name in self.purge:

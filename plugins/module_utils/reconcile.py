@@ -351,6 +351,12 @@ def create(client, schema, body, args=None):
     return _post(client, schema, body)
 
 
+def check_create(client, schema, plan_):
+    """What a create starts from, asked in check mode too (a read): an unknown template fails as in a real run."""
+    if plan_.action == CREATE and schema.create.get("strategy") == "template":
+        from_template(client, schema, plan_.changes, plan_.create_args)
+
+
 def from_template(client, schema, body, args):
     """The body of a create that starts from what the PBX builds (Pbx.InitTrunk(template='...'))."""
     function, param = schema.create["function"], schema.create["param"]

@@ -47,6 +47,7 @@ def ensure(module, kind):
     if module._diff:
         result["diff"] = plan.diff(header="%s %s" % (kind.module, lookup.value()) if lookup else kind.module)
     if module.check_mode:
+        reconcile.check_create(client, kind.schema, plan)
         result[kind.module] = plan.predicted
     else:
         result[kind.module] = reconcile.execute(client, kind.schema, plan)
