@@ -58,6 +58,10 @@ class Context:
         entity = self.find(set_name, name, where)
         return entity["Id"] if entity.get("Id") is not None else references.placeholder(set_name, name)
 
+    def peer_number(self, peer, number):
+        """A DN's number as a destination names it: a stand-in while it is one this run creates later."""
+        return references.placeholder("Peers", number) if peer.get(references.NEW) else number
+
 
 # -- values: options <-> API -------------------------------------------------------------
 
@@ -160,6 +164,7 @@ class DestinationHandler:
                     raise SchemaError("%s.number" % where, "%s is a %s, which cannot take a call; give `to`."
                                       % (number, peer.get("Type")))
                 api["To"] = to
+            api["Number"] = ctx.peer_number(peer, number)
         return api
 
     def from_api(self, field, value, ctx):
@@ -189,6 +194,7 @@ class ForwardHandler:
                 if forward is None:
                     raise SchemaError("%s.forward_dn" % where, "%s is a %s; give forward_type." % (number, peer.get("Type")))
                 api["ForwardType"] = forward
+            api["ForwardDN"] = ctx.peer_number(peer, number)
         return api
 
     def from_api(self, field, value, ctx):
