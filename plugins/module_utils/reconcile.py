@@ -84,7 +84,7 @@ def check_match(schema, match, option="match"):
 class Plan:
     """What one entity needs, and what it will look like afterwards."""
 
-    def __init__(self, schema, action, current, desired, changes, predicted):
+    def __init__(self, schema, action, current, desired, changes, predicted, rules=None):
         self.schema = schema
         self.action = action
         self.current = current
@@ -92,6 +92,7 @@ class Plan:
         self.changes = changes
         self.predicted = predicted
         self.create_args = {}
+        self.rules = dict(rules or {})  # compare rules of this entity: the diff shows a hunt order as it is
 
     @property
     def changed(self):
@@ -110,14 +111,15 @@ class Plan:
         schema = self.schema
         shown = self.desired
         if self.action == CREATE:
-            before, after = {}, schema.diff_view(self.predicted, shown)
+            before, after = {}, schema.diff_view(self.predicted, shown, rules=self.rules)
         elif self.action == DELETE:
             shown = dict((api, None) for api, f in schema.fields.items() if f.settable and api in self.current)
             before, after = schema.diff_view(self.current, shown), {}
         elif self.current is None:
             before = after = {}
         else:
-            before, after = schema.diff_view(self.current, shown), schema.diff_view(self.predicted, shown)
+            before = schema.diff_view(self.current, shown, rules=self.rules)
+            after = schema.diff_view(self.predicted, shown, rules=self.rules)
         props = _with_header({"before": before, "after": after}, header)
         texts = self._text_diffs(header) if text else []
         return [props] + texts if texts else props
@@ -239,6 +241,7 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
     if current is None:
         created = _plan_create(schema, desired, lookup)
         created.create_args = dict(create_args or {})
+        created.rules = dict(rules or {})
         needed = schema.create.get("param")
         if needed and not created.create_args.get(needed):
             raise PlanError("%s: the %s %s does not exist yet; creating it needs %s (the PBX builds a new %s from it)." % (
@@ -254,7 +257,8 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
     changes = schema.changes(current, desired, update_secrets, rules)
     if not changes:
         return Plan(schema, NONE, current, desired, {}, current)
-    return Plan(schema, UPDATE, current, desired, changes, schema.predict(current, _predictable(schema, desired, changes)))
+    return Plan(schema, UPDATE, current, desired, changes, schema.predict(current, _predictable(schema, desired, changes)),
+                rules=rules)
 
 
 def _predictable(schema, desired, changes):

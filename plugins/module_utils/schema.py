@@ -494,11 +494,16 @@ class EntitySchema(ObjectSchema):
             entity[api] = self.fields[api].predict(current.get(api), value)
         return entity
 
-    def diff_view(self, entity, desired, digest=False):
-        """Managed properties of an entity: secrets masked, long texts optionally digested."""
+    def diff_view(self, entity, desired, digest=False, rules=None):
+        """Managed properties of an entity: secrets masked, long texts optionally digested.
+
+        rules: compare rules of this entity (see changes); an ordered collection keeps its order.
+        """
         view = {}
         for api in sorted(desired):
             field = self.fields[api]
+            if rules and api in rules:
+                field = field.with_compare(rules[api])
             value = field.view(entity.get(api), desired[api])
             if field.secret and value is not None:
                 value = SECRET_MASK
