@@ -26,6 +26,25 @@ leaks() {
     { grep -n -F -f "$work/known" "$1" || true; grep -n -E "$TOKEN_SHAPES" "$1" || true; } | cut -d: -f1 | sort -un
 }
 
+# typed.yml: the secrets of the typed modules (a user's voicemail PIN and SIP password, a trunk's
+# password) given to the modules, shown in clear by the PBX, and exported and applied whole;
+# it writes the client secret and those secrets (two PINs, one password, two trunk passwords) to known_typed
+: >"$work/known_typed"
+typed_status=0
+ansible-playbook -i "${INVENTORY_PATH:?}" -e "@$config" -e "no_secrets_dir=$work" typed.yml -vvv "$@" \
+    >"$work/typed.log" 2>&1 || typed_status=$?
+[ "$typed_status" -eq 0 ] || { grep -v -F -f "$work/known_typed" "$work/typed.log"; fail "typed.yml failed with exit code $typed_status"; }
+[ "$(grep -c . "$work/known_typed")" -eq 6 ] || fail "typed.yml did not write the 6 values to look for"
+sed 's/.*/x & x/' "$work/known_typed" >"$work/canary_typed"
+[ "$(grep -c -F -f "$work/known_typed" "$work/canary_typed")" -eq 6 ] || fail "the search does not find the planted secrets"
+for shown in VALUE_SPECIFIED_IN_NO_LOG_PARAMETER '"operation": "created"' '"operation": "updated"' '+++ after: user 201' \
+    '"VMPIN": "********"' '"AuthPassword": "********"' 'trunks Typed provider'; do
+    grep -q -F "$shown" "$work/typed.log" || fail "typed.yml does not show: $shown"
+done
+typed_leaks="$({ grep -n -F -f "$work/known_typed" "$work/typed.log" || true; grep -n -E "$TOKEN_SHAPES" "$work/typed.log" || true; } \
+    | cut -d: -f1 | sort -un | tr '\n' ' ')"
+[ -z "$typed_leaks" ] || fail "secret or token in the output of typed.yml, lines: $typed_leaks"
+
 # play.yml writes the values to look for here; empty until then
 : >"$work/known"
 status=0
