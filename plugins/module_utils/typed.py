@@ -201,7 +201,26 @@ class ForwardHandler:
         return api_to_options(field.schema, value, ctx, keep=(field.key,))
 
 
-HANDLERS = {"Pbx.Destination": DestinationHandler(), "Pbx.ReceptionistForward": ForwardHandler()}
+class ConcealedPasswordHandler:
+    """Pbx.ConcealedPassword: the password as text, or a dict with value; never exported.
+
+    An option of this shape is a plain (raw) option: Ansible's own check of a no_log dict with
+    sub-options fails on a text without naming the option.
+    """
+
+    def to_api(self, field, value, ctx, where):
+        if isinstance(value, str):
+            return {"Value": value}
+        if not isinstance(value, dict):
+            raise SchemaError(where, "must be the password as text, or a dict with value.")
+        return options_to_api(field.schema, value, ctx, where)
+
+    def from_api(self, field, value, ctx):
+        return None
+
+
+HANDLERS = {"Pbx.Destination": DestinationHandler(), "Pbx.ReceptionistForward": ForwardHandler(),
+            "Pbx.ConcealedPassword": ConcealedPasswordHandler()}
 
 
 class Ref:

@@ -38,13 +38,9 @@ options:
     type: str
   auth_password:
     description:
-      - Password at the provider, as a dict with C(value). A secret the PBX conceals, see O(update_secrets).
-    type: dict
-    suboptions:
-      value:
-        description:
-          - Sets C(Value) of C(Pbx.ConcealedPassword) (string).
-        type: str
+      - Password at the provider, as text (or a dict with C(value), as the API spells it). A secret the PBX conceals,
+        see O(update_secrets).
+    type: raw
   certificate:
     description:
       - Sets C(Certificate) of the trunk (string).
