@@ -164,6 +164,11 @@ class FakeXapi:
             return self._token(data or {})
         if call.headers.get("Authorization") != "Bearer %s" % self.active_token or not self.active_token:
             return FakeResponse(401)
+        return self.route(call)
+
+    def route(self, call):
+        """Answer an authenticated API request."""
+        method = call.method
         match = re.match(r"^/xapi/v1/CallFlowApps(?:\((\d+)\))?$", call.path)
         if not match:
             return odata_error(404, "No route for %s" % call.path)
