@@ -171,3 +171,95 @@ def test_no_secret_or_token_in_the_output(fake):
     assert result.rc == 0
     assert CLIENT_SECRET not in result.stdout
     assert fake.active_token not in result.stdout and "issued-token-1" not in result.stdout
+
+
+# -- compile waits ------------------------------------------------------------------------------
+
+def test_wait_for_compilation_reports_a_compile_that_never_finishes(fake):
+    fake.compiler = lambda script: None  # the PBX never gets to it
+    apps = wanted(0, 2, script_code="class Slow { }\n", wait_for_compilation=True, compilation_timeout=7)
+    result = run(fake, apps)
+    assert result.rc == 1 and result.failed
+    assert result["msg"] == ("apps[0]: compilation_timeout: the PBX did not finish compiling Call Flow App 9000 within "
+                             "7 seconds.; apps[1]: compilation_timeout: the PBX did not finish compiling Call Flow App "
+                             "9001 within 7 seconds.")
+    assert result["summary"]["updated"] == 2 and result["changed"] is True
+
+
+def test_wait_for_compilation_reports_the_errors_of_each_failed_item_and_not_of_the_others(fake):
+    apps = wanted(0, 3, wait_for_compilation=True)
+    apps[1]["script_code"] = "BROKEN\n"
+    apps[2]["script_code"] = "class Fine { }\n"
+    result = run(fake, apps)
+    assert result.rc == 1
+    assert result["msg"] == "apps[1]: The PBX could not compile the script of Call Flow App 9001: E: (line 3) ; expected"
+    assert [r["operation"] for r in result["results"]] == ["unchanged", "updated", "updated"]
+    assert result["results"][2]["callflow_app"]["CompilationSucceeded"] is True
+
+
+def test_wait_for_compilation_of_compiled_scripts_succeeds(fake):
+    result = run(fake, wanted(0, 2, script_code="class Fine { }\n", wait_for_compilation=True))
+    assert result.rc == 0, result.stdout
+    assert all(r["callflow_app"]["CompilationLastSuccess"] for r in result["results"])
+
+
+def test_no_compile_wait_without_wait_for_compilation(fake):
+    fake.compiler = lambda script: None
+    result = run(fake, wanted(0, 1, script_code="class Slow { }\n"))
+    assert result.rc == 0 and fake.clock.sleeps == []
+
+
+# -- items that collide ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("second", [dict(id=1), dict(name="App 0"), dict(number="9000", name="Other")])
+def test_two_items_that_resolve_to_the_same_app_are_refused_before_any_write(fake, second):
+    apps = [dict(number="9000", name="App 0", routing_type="Forward")] + wanted(1, 1, name="Renamed") + [second]
+    result = run(fake, apps)
+    assert result.rc == 1
+    assert "apps[2]" in result["msg"] and "apps[0]" in result["msg"]
+    assert fake.writes() == []
+
+
+def test_the_same_app_named_twice_by_its_id_names_both_items():
+    fake = FakeXapi(apps=[dict(Number="9000", Name="App 0")])
+    result = run(fake, [dict(number="9000"), dict(id=1, name="App 0")])
+    assert result.rc == 1 and result["msg"] == "apps[1] names the same app as apps[0] (id 1)."
+
+
+@pytest.mark.parametrize("timeout", [0, -5])
+def test_an_item_with_a_compilation_timeout_of_zero_or_less_is_refused(fake, timeout):
+    result = run(fake, wanted(0, 1) + [dict(number="9001", wait_for_compilation=True, compilation_timeout=timeout)])
+    assert result.rc == 1
+    assert result["msg"] == "apps[1]: compilation_timeout: expected a number of seconds above 0, got %d." % timeout
+    assert fake.calls == []
+
+
+# -- reports of half-done runs and purges ---------------------------------------------------------
+
+def test_the_failure_report_of_a_half_done_run_keeps_the_unchanged_and_written_items(fake):
+    fake.fail(odata_error(400, "Name:\nWARNINGS.XAPI.INVALID", [{"message": "WARNINGS.XAPI.INVALID", "target": "Name"}]),
+              method="PATCH", path="CallFlowApps(3)")
+    apps = wanted(0, 4)
+    apps[1]["name"] = "Changed 1"
+    apps[2]["name"] = "Changed 2"
+    apps[3]["name"] = "Changed 3"
+    result = run(fake, apps)
+    assert result.rc == 1 and result["msg"].startswith("apps[2]: PATCH /xapi/v1/CallFlowApps(3) failed with HTTP 400")
+    assert [(r["index"], r["operation"]) for r in result["results"]] == [(0, "unchanged"), (1, "updated")]
+    assert result["summary"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 1}
+    assert result["results"][1]["callflow_app"]["Name"] == "Changed 1"
+
+
+def test_the_diff_of_a_purged_app_is_headed_by_its_number(fake):
+    result = run(fake, wanted(0, 248), purge=True, diff=True, check_mode=True)
+    assert result.rc == 0
+    purged = [r for r in result["results"] if r["index"] is None]
+    assert [r["diff"]["before_header"] for r in purged] == ["call_flow_app 9248", "call_flow_app 9249"]
+    assert [r["diff"]["before"]["Number"] for r in purged] == ["9248", "9249"]
+    assert [d["before_header"] for d in result["diff"]] == ["call_flow_app 9248", "call_flow_app 9249"]
+    assert [r["operation"] for r in purged] == ["deleted", "deleted"]
+
+
+def test_the_diff_of_an_item_is_headed_by_the_identity_it_was_named_by(fake):
+    result = run(fake, [dict(id=3, name="Renamed"), dict(number="9005", name="Five")], diff=True)
+    assert [r["diff"]["before_header"] for r in result["results"]] == ["call_flow_app 3", "call_flow_app 9005"]
