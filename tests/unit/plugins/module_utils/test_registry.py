@@ -20,6 +20,13 @@ PER_PROPERTY_RULES = registry.RULES + ("keys", "compare", "min_items")
 SET_RULES = ("title", "identity", "required_on_create", "create")
 
 
+@pytest.fixture(autouse=True)
+def fresh_registry(monkeypatch):
+    """Build from an empty cache: what a test checks is then built by the code under test, not taken
+    from schemas an earlier test (or the process a mutation run forks from) already built."""
+    monkeypatch.setattr(registry, "_cache", {})
+
+
 def every_schema():
     return [registry.entity_set(name) for name in registry.set_names()] + [
         registry.singleton(name) for name in registry.singleton_names()]
@@ -148,7 +155,6 @@ def test_a_curated_compare_rule_reaches_the_field(monkeypatch):
     curated = dict(overrides.SCHEMAS)
     curated["Pbx.Queue"] = dict(curated["Pbx.Queue"], compare={"Agents": ("ordered_by_key", "[live] hunt order")})
     monkeypatch.setattr(overrides, "SCHEMAS", curated)
-    monkeypatch.setattr(registry, "_cache", {})
     agents = registry.entity_set("Queues").field("Agents")
     assert agents.compare == schema.ORDERED_BY_KEY and agents.key == "Number"
     assert agents.evidence["compare"] == "[live] hunt order"
