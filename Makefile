@@ -156,7 +156,7 @@ integration: testcopy
 	$(call step,ansible-test integration against the simulator (traffic recorded to $(RECORDS)))
 	@mkdir -p $(dir $(RECORDS)) && rm -f $(RECORDS)
 	$(WITH_SIM) --record $(RECORDS) -- $(SHELL) $(.SHELLFLAGS) '\
-	  $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
+	  THREECX_SIM_RECORD=$(RECORDS) $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
 	  $(ANSIBLE_TEST) integration --python $(CONTROLLER_VERSION) $(ANSIBLE_TEST_OPTS)'
 	$(call step,contract test on the recorded integration traffic)
 	$(call pytest_in,tests/contract/test_contract.py::test_record_files_named_by_the_environment_follow_the_contract,\
