@@ -81,7 +81,7 @@ help:
 	@echo "make contract         pytest tests/contract (the simulator against the official OpenAPI document)"
 	@echo "make integration      ansible-test integration against the simulator, then the contract test on its traffic"
 	@echo "make molecule         molecule test (extensions/molecule/default)"
-	@echo "make docs             render docs/modules/*.md from the modules' own documentation"
+	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
 	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000 -> docs/performance.md"
 	@echo "make clean            remove .work and generated files"
@@ -167,7 +167,9 @@ molecule: tools
 	cd $(ROOT) && $(COLLECTION_ENV) MOLECULE_EPHEMERAL_DIRECTORY=$(WORK)/molecule/default molecule test
 
 docs: tools
-	$(call step,render docs/modules from ansible-doc)
+	$(call step,generate the typed modules and docs/entities.md from the registry, then docs/modules from ansible-doc)
+	cd $(ROOT) && PYTHONPATH=$(COLLECTIONS) $(PY) scripts/gen_modules.py
+	cd $(ROOT) && PYTHONPATH=$(COLLECTIONS) $(PY) scripts/gen_entity_docs.py
 	cd $(ROOT) && $(PY) scripts/render_module_docs.py
 
 build: testcopy

@@ -17,7 +17,8 @@ import copy
 
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError, XapiOutcomeUnknown
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, scalar_equal, unknown_name_message
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
+    SchemaError, deep_merge, scalar_equal, unknown_name_message)
 
 CREATE, UPDATE, DELETE, NONE = "create", "update", "delete", "none"
 OPERATIONS = {CREATE: "created", UPDATE: "updated", DELETE: "deleted", NONE: "unchanged"}
@@ -90,6 +91,7 @@ class Plan:
         self.desired = desired
         self.changes = changes
         self.predicted = predicted
+        self.create_args = {}
 
     @property
     def changed(self):
@@ -177,9 +179,15 @@ def find(client, schema, lookup):
                     return None
                 raise
             return odata.entity(found)
-    clauses = [odata.eq(api, value) for api, value in sorted(lookup.match.items())]
-    matches = list(odata.iterate(client, schema.entity_set, select=select, expand=expand,
-                                 filter=odata.all_of(*clauses), orderby=schema.key))
+    clauses = [odata.eq(api, value) for api, value in sorted(lookup.match.items()) if "." not in api]
+    if any("." in api for api in lookup.match):
+        # a property of a nested object (a trunk's Gateway.Name): matched here, on every server
+        matches = [entity for entity in odata.iterate(client, schema.entity_set, select=select, expand=expand,
+                                                      orderby=schema.key)
+                   if all(scalar_equal(natural_key(entity, api), value) for api, value in lookup.match.items())]
+    else:
+        matches = list(odata.iterate(client, schema.entity_set, select=select, expand=expand,
+                                     filter=odata.all_of(*clauses), orderby=schema.key))
     if len(matches) > 1:
         ids = ", ".join(str(m.get(schema.key)) for m in matches)
         raise PlanError("%d %ss have %s (ids %s); give the id to pick one." % (len(matches), schema.title, lookup.describe(), ids))
@@ -214,11 +222,14 @@ def find_many(client, schema, lookups, keep_unmatched=False):
 
 # -- plans -----------------------------------------------------------------------------
 
-def plan(schema, current, desired, state="present", lookup=None, update_secrets="on_create", identity=None):
+def plan(schema, current, desired, state="present", lookup=None, update_secrets="on_create", identity=None,
+         rules=None, create_args=None):
     """Decide what to do; raises PlanError for a request that cannot be honoured.
 
     identity: {api: value} of every identity option the task gave. With state=absent each must
-    match the entity found, so a task never deletes an entity it did not name.
+    match the entity found, so a task never deletes an entity it did not name. rules: compare
+    rules for this entity (see EntitySchema.changes). create_args: what a create strategy needs
+    besides the properties (a trunk's template).
     """
     if state == "absent":
         if current is None:
@@ -226,7 +237,13 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
         _check_identity(schema, current, identity or {}, lookup)
         return Plan(schema, DELETE, current, desired, {}, {})
     if current is None:
-        return _plan_create(schema, desired, lookup)
+        created = _plan_create(schema, desired, lookup)
+        created.create_args = dict(create_args or {})
+        needed = schema.create.get("param")
+        if needed and not created.create_args.get(needed):
+            raise PlanError("%s: the %s %s does not exist yet; creating it needs %s (the PBX builds a new %s from it)." % (
+                needed, schema.title, lookup.describe() if lookup else "", needed, schema.title))
+        return created
     for api, value in desired.items():
         field = schema.fields[api]
         if field.create_only and not field.equal(current.get(api), value):
@@ -234,7 +251,7 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
                             "(delete it and create it again with the new value)." % (
                                 _option(schema, api, lookup), schema.title, schema.key, current.get(schema.key),
                                 api, current.get(api), api, schema.title))
-    changes = schema.changes(current, desired, update_secrets)
+    changes = schema.changes(current, desired, update_secrets, rules)
     if not changes:
         return Plan(schema, NONE, current, desired, {}, current)
     return Plan(schema, UPDATE, current, desired, changes, schema.predict(current, _predictable(schema, desired, changes)))
@@ -247,11 +264,11 @@ def _predictable(schema, desired, changes):
 
 def _check_identity(schema, current, identity, lookup):
     for api, value in sorted(identity.items()):
-        if value is not None and not scalar_equal(current.get(api), value):
+        if value is not None and not scalar_equal(natural_key(current, api), value):
             found_by = lookup.describe() if lookup else "its identity"
             raise PlanError("state=absent: the %s found by %s has %s %r, not %r; nothing was deleted. "
                             "Give only options that name the same %s." % (
-                                schema.title, found_by, api, current.get(api), value, schema.title))
+                                schema.title, found_by, api, natural_key(current, api), value, schema.title))
 
 
 def _option(schema, api, lookup):
@@ -297,19 +314,27 @@ def execute(client, schema, plan_):
                 raise
         return {}
     if plan_.action == UPDATE:
-        key = None if schema.singleton else plan_.current[schema.key]
-        client.patch(schema.path(key), plan_.changes)
+        key = update(client, schema, plan_.current, plan_.changes)
     else:
-        key = _create(client, schema, plan_.changes)
+        key = create(client, schema, plan_.changes, plan_.create_args)
     entity = read(client, schema, key)
     if entity is None:
         raise XapiError("The %s with %s %s vanished right after it was written." % (schema.title, schema.key, key))
     return entity
 
 
-def _create(client, schema, body):
+def update(client, schema, current, changes):
+    """PATCH the changes; answer the entity's key."""
+    key = None if schema.singleton else current[schema.key]
+    client.patch(schema.path(key), changes)
+    return key
+
+
+def create(client, schema, body, args=None):
     """Create by the set's strategy; answer the new entity's key."""
     strategy = schema.create.get("strategy", "post")
+    if strategy == "template":
+        return _post(client, schema, from_template(client, schema, body, args or {}))
     if strategy == "post_then_patch":
         first = dict((api, body[api]) for api in schema.create["post"] if api in body)
         rest = dict((api, value) for api, value in body.items() if api not in first)
@@ -323,6 +348,15 @@ def _create(client, schema, body):
                 raise
         return key
     return _post(client, schema, body)
+
+
+def from_template(client, schema, body, args):
+    """The body of a create that starts from what the PBX builds (Pbx.InitTrunk(template='...'))."""
+    function, param = schema.create["function"], schema.create["param"]
+    path = "%s/%s(%s=%s)" % (schema.entity_set, function, param, odata.literal(str(args[param])))
+    template = odata.entity(client.get(path)) or {}
+    template.pop(schema.key, None)
+    return schema.writable(deep_merge(template, body))
 
 
 def _post(client, schema, body):
@@ -354,3 +388,11 @@ def _find_created(client, schema, body):
 
 def _key_text(value):
     return None if value is None else str(value)
+
+
+def natural_key(entity, path):
+    """A property of an entity by a dotted path (Gateway.Name)."""
+    value = entity
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -117,9 +117,21 @@ def _chain(name):
     return chain
 
 
+def _assigned_keys():
+    """schema name -> its integer key, which the PBX assigns: never sent, never compared."""
+    if "assigned_keys" not in _cache:
+        _cache["assigned_keys"] = dict((entry["schema"], entry["key"]) for entry in data()["sets"].values()
+                                       if entry.get("key") and entry.get("key_type") == "int")
+    return _cache["assigned_keys"]
+
+
 def _fields(name):
     chain = _chain(name)
     rules = {}
+    if "Id" in _all_props(chain) and _all_props(chain)["Id"]["t"] == "int":
+        rules["computed"] = {"Id": "[inference] integer ids are assigned by the PBX; clients only name them in links"}
+    if name in _assigned_keys():
+        rules.setdefault("computed", {})[_assigned_keys()[name]] = "[spec] the integer key of the entity set; the PBX assigns it"
     for schema_name in chain:
         for rule, entries in overrides.SCHEMAS.get(schema_name, {}).items():
             rules.setdefault(rule, {}).update(entries)
@@ -145,10 +157,17 @@ def _field(api, desc, rules):
         fmt=desc.get("f"), max_length=desc.get("l"), values=enum.get("values"), flags=enum.get("flags", False),
         ref=ref, resolve=_resolve_object, key=key[0] if key else None,
         compare=TEXT if "text_diff" in evidence else (compare[0] if compare else None),
-        link=desc.get("v", False) and not desc.get("m") and kind == "object" and is_entity_type(ref),
+        link=desc.get("v", False) and kind == "object" and is_entity_type(ref),
         create_only="create_only" in evidence, computed="computed" in evidence, runtime="runtime" in evidence,
         secret="secret" in evidence, select_only="select_only" in evidence, text_diff="text_diff" in evidence,
         min_items=min_items[0] if min_items else 0, evidence=evidence)
+
+
+def _all_props(chain):
+    props = {}
+    for schema_name in chain:
+        props.update(data()["schemas"][schema_name]["props"])
+    return props
 
 
 def _resolve_object(name):

@@ -52,6 +52,16 @@ PATTERNS = {
              "a GUID such as 0a1b2c3d-0000-4000-8000-000000000000"),
 }
 TRUE_TEXTS, FALSE_TEXTS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+# Option names where snake_case of the API name reads badly (VMPIN -> vmpin, PublicIPinSIP -> public_i_pin_sip).
+OPTION_NAMES = {
+    "VMPIN": "vm_pin", "SIPID": "sip_id", "PublicIPinSIP": "public_ip_in_sip", "Enable2FA": "enable_2fa",
+    "Require2FA": "require_2fa", "MS365SignInEnabled": "ms365_sign_in_enabled", "AIAgent": "ai_agent",
+    "LlDpInfo": "lldp_info", "IVRType": "ivr_type", "DNRanges": "dn_ranges", "CallerID": "caller_id",
+    "OutboundCallerID": "outbound_caller_id", "ForwardDN": "forward_dn", "TrunkDN": "trunk_dn",
+    "AdminEMail": "admin_email", "DialCodeVMail": "dial_code_vmail", "EMail": "email", "LocalIPv4": "local_ipv4",
+    "EnableVMenuOutboundCalls": "enable_vmenu_outbound_calls", "OAuthCimdEnabled": "oauth_cimd_enabled",
+    "OAuthDcrEnabled": "oauth_dcr_enabled", "OAuthOpenIdConnectEnabled": "oauth_open_id_connect_enabled",
+}
 
 
 class SchemaError(Exception):
@@ -108,6 +118,12 @@ class Field:
             return LINK if self.link else SUBSET
         return FLAGS if self.flags else EXACT
 
+    def with_compare(self, rule):
+        """This field compared by another rule."""
+        other = copy.copy(self)
+        other.compare = rule
+        return other
+
     @property
     def schema(self):
         """The ObjectSchema of an object (or of the elements of a collection of objects)."""
@@ -131,10 +147,8 @@ class Field:
         if self.many:
             if not isinstance(value, list):
                 raise SchemaError(where, "must be a list. %s" % self.accepted())
-            if len(value) < self.min_items:
-                raise SchemaError(where, "needs at least %d element(s). %s" % (self.min_items, self.accepted()))
             items = [self.parse_one(item, "%s[%d]" % (where, index), warnings) for index, item in enumerate(value)]
-            self._check_unique_keys(items, where)
+            self.check_items(items, where)
             return items
         return self.parse_one(value, where, warnings)
 
@@ -157,7 +171,10 @@ class Field:
             return copy.deepcopy(value)
         return parse_scalar(self, value, where, warnings)
 
-    def _check_unique_keys(self, items, where):
+    def check_items(self, items, where):
+        """A collection's elements as a whole: enough of them, and no key twice."""
+        if len(items) < self.min_items:
+            raise SchemaError(where, "needs at least %d element(s). %s" % (self.min_items, self.accepted()))
         if self.kind == "object" and self.key:
             seen = set()
             for item in items:
@@ -236,7 +253,7 @@ class Field:
         return self.predict_one(current, desired)
 
     def predict_one(self, current, desired):
-        if self.kind == "object" and self.compare != LINK and isinstance(current, dict):
+        if self.kind == "object" and not self.link and isinstance(current, dict):
             return self.schema.merge(current, desired)
         if self.kind == "any" and isinstance(current, dict):
             return deep_merge(current, desired)
@@ -248,9 +265,10 @@ class Field:
         A nested collection replaces the server's list whole, so the body holds the full list the
         server must keep: each element the server's element merged with what the user gave,
         limited to writable properties (a membership named without its role keeps its role).
-        An object is sent whole for the same reason; a link to another entity is sent as given.
+        An object is sent whole for the same reason. Links to other entities (an app's trunk, a
+        department's holidays) are sent as given: they name the entity, they do not edit it.
         """
-        if desired is None or self.kind != "object" or self.compare == LINK:
+        if desired is None or self.kind != "object" or self.link:
             return copy.deepcopy(desired)
         schema = self.schema
         keep = (self.key,) if self.key else ()
@@ -399,7 +417,7 @@ class EntitySchema(ObjectSchema):
     # -- option names (modules that speak snake_case) ------------------------
 
     def option(self, api):
-        return self._option_names.get(api) or snake_case(api)
+        return self._option_names.get(api) or option_name(api)
 
     @property
     def by_option(self):
@@ -449,15 +467,18 @@ class EntitySchema(ObjectSchema):
 
     # -- plans ----------------------------------------------------------------
 
-    def changes(self, current, desired, update_secrets="on_create"):
+    def changes(self, current, desired, update_secrets="on_create", rules=None):
         """The properties a PATCH must carry: only those that differ, each as the API must receive it.
 
         A secret the server does not show in clear cannot be compared: it is sent only when
-        update_secrets is 'always'.
+        update_secrets is 'always'. rules: {API name: compare rule} for this entity only (a queue
+        in hunt order compares its agents in order).
         """
         body = {}
         for api, value in desired.items():
             field = self.fields[api]
+            if rules and api in rules:
+                field = field.with_compare(rules[api])
             have = current.get(api)
             if field.secret and not field.revealed(have):
                 if update_secrets == "always":
@@ -561,7 +582,7 @@ def expand_clause(field, depth, seen):
     Nested levels stop at schemas already on the path and at links to other entities.
     """
     schema = field.schema
-    if schema is None or field.compare == LINK or depth >= 3 or schema.name in seen:
+    if schema is None or field.link or depth >= 3 or schema.name in seen:
         return field.api
     nested = [expand_clause(f, depth + 1, seen + (schema.name,)) for f in schema.fields.values() if f.navigation]
     return "%s($expand=%s)" % (field.api, ",".join(nested)) if nested else field.api
@@ -571,6 +592,11 @@ def key_literal(value, key_type):
     if key_type == "int":
         return "%d" % int(value)
     return "'%s'" % str(value).replace("'", "''")
+
+
+def option_name(api):
+    """The option name of an API property: snake_case, or the curated name where that reads badly."""
+    return OPTION_NAMES.get(api) or snake_case(api)
 
 
 def snake_case(name):

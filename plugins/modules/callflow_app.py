@@ -45,7 +45,9 @@ options:
     description:
       - DN number of the app. Finds the app when O(id) is not given. Needed to create an app.
       - Set at creation only; a different number for an existing app is refused before any write, in check mode too.
-    type: str
+      - Give it quoted in YAML (V("8100")); an unquoted number is accepted with a warning, because YAML reads V(0100)
+        as 64. Blanks around it are refused.
+    type: raw
   name:
     description:
       - Name of the app. Finds the app when neither O(id) nor O(number) is given. Needed to create an app.
@@ -80,10 +82,19 @@ options:
       - Every DN belongs to at least one department, so an empty list is refused.
       - Compared as a set keyed by C(GroupId); within an element only the keys you give are compared.
     type: raw
+  departments:
+    description:
+      - Department memberships by department name, as a list of names or of dicts with C(name) and C(role)
+        (default V(users)); the same as O(groups) without ids, as M(threecx.xapi.pbx_export) writes them.
+      - Compared as a set by department; the list replaces the app's memberships whole. A department the PBX does not
+        have is refused before any write. Mutually exclusive with O(groups).
+    type: list
+    elements: raw
   trunk:
     description:
-      - "Trunk of the app, as a C(Pbx.Trunk) object spelt as the API spells it, for example C({Number: '10000'}),
-        or the same object as a JSON string. Compared as a subset."
+      - "Trunk of the app: its name (the name of its gateway, as M(threecx.xapi.trunk) calls it), or a C(Pbx.Trunk)
+        object spelt as the API spells it, for example C({Number: '10000'}), or the same object as a JSON string.
+        Compared as a subset."
     type: raw
   wait_for_compilation:
     description:
@@ -206,6 +217,7 @@ error:
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
 from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app as app
+from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
 SCHEMA = app.CALLFLOW_APP
@@ -213,9 +225,10 @@ SCHEMA = app.CALLFLOW_APP
 
 def ensure(module):
     params = module.params
-    desired = app.desired(params, module.warnings_sink)  # bad input fails here, before any request
-    module.protect(SCHEMA, desired)
+    app.desired(params)  # bad input fails here, before any request
     lookup = app.lookup(params)
+    desired = app.desired(params, module.warnings_sink, Directory(module.client))
+    module.protect(SCHEMA, desired)
 
     current = reconcile.find(module.client, SCHEMA, lookup)
     plan = reconcile.plan(SCHEMA, current, desired, params["state"], lookup, identity=app.identity_given(params))
@@ -238,7 +251,8 @@ def ensure(module):
 
 
 def main():
-    module = XapiModule(app.argument_spec(), required_one_of=app.REQUIRED_ONE_OF, supports_check_mode=True)
+    module = XapiModule(app.argument_spec(), required_one_of=app.REQUIRED_ONE_OF,
+                        mutually_exclusive=app.MUTUALLY_EXCLUSIVE, supports_check_mode=True)
     run(module, lambda: ensure(module))
 
 

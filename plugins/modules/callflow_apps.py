@@ -37,8 +37,8 @@ options:
   apps:
     description:
       - The apps. Each item takes the options of M(threecx.xapi.callflow_app) (C(id), C(number), C(name), C(state),
-        C(routing_type), C(script_code), C(transcription_mode), C(groups), C(trunk), C(wait_for_compilation),
-        C(compilation_timeout), C(diff_script)), with the same defaults and the same meaning.
+        C(routing_type), C(script_code), C(transcription_mode), C(groups) or C(departments), C(trunk),
+        C(wait_for_compilation), C(compilation_timeout), C(diff_script)), with the same defaults and the same meaning.
       - Two items may not name the same app.
       - Each item must be a dictionary; an item that is not is refused with its index (hence C(elements=raw)).
     type: list
@@ -112,6 +112,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
 from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app as app
+from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
@@ -138,7 +139,7 @@ class Item:
 def validate(apps, warnings):
     """Every item checked before any request; errors name the index and the option."""
     spec = app.argument_spec()
-    validator = ArgumentSpecValidator(spec, required_one_of=app.REQUIRED_ONE_OF)
+    validator = ArgumentSpecValidator(spec, required_one_of=app.REQUIRED_ONE_OF, mutually_exclusive=app.MUTUALLY_EXCLUSIVE)
     items, seen = [], {}
     for index, raw in enumerate(apps):
         where = "apps[%d]" % index
@@ -152,7 +153,7 @@ def validate(apps, warnings):
             raise SchemaError(where, " ".join(checked.error_messages))
         params = checked.validated_parameters
         try:
-            desired = app.desired(params, warnings)
+            desired = app.desired(params, warnings if warnings is not None else [])
             lookup = app.lookup(params)
         except (SchemaError, reconcile.PlanError) as exc:
             raise SchemaError(where, str(exc))
@@ -244,9 +245,14 @@ def reconcile_apps(module):
     if purge and not apps:
         module.fail_json(msg="purge: refused with an empty apps list, which would delete every call flow app on the PBX.")
     items = validate(apps, module.warnings_sink)
-    for item in items:
-        module.protect(SCHEMA, item.desired)
     client = module.client
+    directory = Directory(client)  # departments and trunks by name: one read of each, for every item
+    for item in items:
+        try:
+            item.desired = app.desired(item.params, [], directory)
+        except SchemaError as exc:
+            raise SchemaError(item.label, str(exc))
+        module.protect(SCHEMA, item.desired)
     items += plan_all(client, items, purge)
     if module.check_mode:
         module.exit_json(**report(items, module._diff))

@@ -28,8 +28,9 @@ description:
     3CX 20.0.10; which properties the PBX computes, which are secret or create-only and how each set is matched
     are curated from evidence. R(The reference of every set and singleton,ansible_collections.threecx.xapi.docsite.entities)
     lists them.
-  - Input is checked before any request: an unknown set, singleton or property (with the closest names), a wrong
-    type or enum value (with the accepted values), a property the PBX computes, a write the API does not offer.
+  - Input is checked before any request. An unknown set, singleton or property is refused with the closest names, a
+    wrong type or enum value with the accepted values, and so are a property the PBX computes and a write the API
+    does not offer.
 extends_documentation_fragment:
   - threecx.xapi.connection
 attributes:
@@ -61,8 +62,8 @@ options:
     type: raw
   match:
     description:
-      - Properties that identify one entity, as the API spells them, for example V({Number: "101"}) for a user or
-        V({Name: Sales}) for a department. Only single scalar properties can be matched.
+      - "Properties that identify one entity, as the API spells them, for example V({Number: '101'}) for a user or
+        V({Name: Sales}) for a department. Only single scalar properties can be matched."
       - Finds the entity by its alternate key when the set has one (C(Users(Number='101'))), else with a C($filter).
         More than one match is an error that lists the ids.
       - Creating an entity sends O(match) together with O(properties).

@@ -46,7 +46,7 @@ options:
     type: raw
   match:
     description:
-      - Properties every returned entity has, as the API spells them, for example V({Number: "101"}).
+      - "Properties every returned entity has, as the API spells them, for example V({Number: '101'})."
     type: dict
   filter:
     description:

@@ -15,12 +15,13 @@ def assert_warning(answer, target, token):
     assert error["details"] == [{"code": "", "message": token, "target": target}]
 
 
-def assert_bind_error(answer, message="The delta field is required."):
+BIND_ERROR = {"error": {"code": "", "message": "The input was not valid.\n\ndelta:\nThe delta field is required."}}
+
+
+def assert_bind_error(answer):
+    """What live PBXs answer for POST and PATCH alike: no details, no target."""
     assert answer.status_code == 400, answer.text
-    error = answer.json()["error"]
-    assert error["code"] == ""
-    assert error["message"] == message
-    assert error["details"][0]["message"] == message
+    assert answer.json() == BIND_ERROR
 
 
 # -- create -----------------------------------------------------------------------------
@@ -93,19 +94,13 @@ def test_post_with_empty_name_is_refused(client):
     ["not", "an", "object"],
 ])
 def test_post_that_does_not_bind_is_400_and_creates_nothing(client, body):
-    assert_bind_error(client.post("CallFlowApps", json=body), "The callFlowApp field is required.")
+    assert_bind_error(client.post("CallFlowApps", json=body))
     assert client.get("CallFlowApps").json()["value"] == []
 
 
 def test_post_with_body_that_is_not_json(client):
     answer = client.post("CallFlowApps", data="{nope", headers={"Content-Type": "application/json"})
-    assert_bind_error(answer, "The callFlowApp field is required.")
-
-
-def test_bind_error_names_the_culprit(client):
-    details = client.post("CallFlowApps", json={"Name": "A", "Number": "8000", "Bogus": 1}).json()["error"]["details"]
-    assert details[1]["target"] == "Bogus"
-    assert "does not exist" in details[1]["message"]
+    assert_bind_error(answer)
 
 
 # -- duplicates -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The /_sim control API: health, logs, stats, reset, seed, state, faults, config, revocation."""
 
+import http.client
 import time
 
 import pytest
@@ -125,6 +126,14 @@ def test_bad_seed_changes_nothing(client, seed):
     assert client.control("GET", "state") == before
 
 
+def test_a_seed_item_that_does_not_bind_is_named_with_the_reason(client):
+    seed = {"callflow_apps": [{"Name": "B", "Number": "8601", "Bogus": 1}]}
+    answer = client.session.post(client.base + "/_sim/seed", json=seed)
+    assert answer.status_code == 400
+    message = answer.json()["error"]
+    assert message.startswith("callflow_apps[0]: ") and "'Bogus' does not exist" in message and "(Bogus)" in message
+
+
 def test_state_shows_every_property(client):
     app = client.create(script="secret { }", Trunk={"Id": 100}, Groups=[{"GroupId": 3}])
     state = client.state_app(app["Id"])
@@ -212,8 +221,57 @@ def test_clear_faults(client):
     assert client.get("Groups").status_code == 200
 
 
+def test_trickle_fault_sends_the_body_slowly_so_no_read_timeout_fires(client):
+    client.control("POST", "faults", json={"trickle_ms": 40, "path": "Groups"})
+    started = time.perf_counter()
+    answer = client.get("Groups", params={"$select": "Id"}, timeout=0.5)  # per read, as requests counts it
+    elapsed = time.perf_counter() - started
+    assert answer.status_code == 200
+    assert [g["Id"] for g in answer.json()["value"]] == [1, 2, 3]
+    assert elapsed >= 0.04 * len(answer.content) > 0.5
+
+
+def test_trickle_fault_slows_a_status_fault_too(client):
+    client.control("POST", "faults", json={"status": 503, "trickle_ms": 1, "path": "Groups"})
+    answer = client.get("Groups")
+    assert answer.status_code == 503
+    assert answer.json()["error"]["message"] == "Injected fault: HTTP 503."
+
+
+def test_a_client_that_gives_up_during_a_trickle_ends_it_quietly(client, capfd):
+    client.control("POST", "faults", json={"trickle_ms": 100, "path": "Groups"})
+    conn = http.client.HTTPConnection("127.0.0.1", client.sim.port, timeout=5)
+    conn.request("GET", "/xapi/v1/Groups", headers={"Authorization": client.session.headers["Authorization"]})
+    answer = conn.getresponse()
+    assert answer.status == 200 and answer.read(2) == b'{"'
+    conn.close()
+    time.sleep(0.5)  # the simulator writes into the closed connection and stops
+    assert client.get("Trunks").status_code == 200
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("status", [301, 302, 307])
+def test_redirect_fault_answers_the_status_with_a_location(client, status):
+    target = "https://pbx.example.com:5001/xapi/v1/Groups"
+    client.control("POST", "faults", json={"status": status, "location": target, "path": "Groups"})
+    answer = client.get("Groups", allow_redirects=False)
+    assert answer.status_code == status
+    assert answer.headers["Location"] == target
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert client.get("Groups").status_code == 200
+
+
+def test_redirect_fault_on_the_token_endpoint(client):
+    client.control("POST", "faults", json={"status": 301, "location": "https://pbx.example.com/connect/token",
+                                           "path": "connect/token"})
+    answer = client.session.post(client.base + "/connect/token", data={"client_id": "ansible"}, allow_redirects=False)
+    assert (answer.status_code, answer.headers["Location"]) == (301, "https://pbx.example.com/connect/token")
+
+
 @pytest.mark.parametrize("fault", [{"status": 42}, {"count": 0, "status": 500}, {"phase": "during", "status": 500},
-                                   {"nothing": 1}, {}, "503"])
+                                   {"nothing": 1}, {}, "503", {"trickle_ms": -1}, {"trickle_ms": "slow"},
+                                   {"status": 302}, {"status": 500, "location": "http://x"},
+                                   {"location": "http://x"}, {"status": 307, "location": 5}])
 def test_bad_fault_is_400(client, fault):
     assert client.session.post(client.base + "/_sim/faults", json=fault).status_code == 400
 

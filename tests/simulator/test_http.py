@@ -119,3 +119,18 @@ def test_concurrent_writes_are_atomic(client):
     assert sorted(numbers) == ["9%03d" % n for n in range(20)]
     ids = [a["Id"] for a in client.control("GET", "state")["callflow_apps"]]
     assert len(set(ids)) == 20
+
+
+def test_json_answers_carry_the_official_content_type(client):
+    answers = [client.get("CallFlowApps"), client.post("CallFlowApps", json={"Name": "A", "Number": "8000"}),
+               client.post("CallFlowApps", json={"Name": "A", "Number": "8000"}), client.get("CallFlowApps(4242)")]
+    assert [a.status_code for a in answers] == [200, 201, 400, 404]
+    for answer in answers:
+        assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert answer.headers["OData-Version"] == "4.0"
+
+
+def test_token_and_control_answers_are_json_without_odata_version(client):
+    for answer in (client.token(), client.session.get(client.base + "/_sim/health")):
+        assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert "OData-Version" not in answer.headers

@@ -15,6 +15,7 @@ __metaclass__ = type
 from ansible_collections.threecx.xapi.plugins.module_utils import registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, json_or_value, text_digest
+from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, Memberships, TrunkLink
 
 CALLFLOW_APP = registry.entity_set("CallFlowApps")
 
@@ -33,6 +34,10 @@ TASK_OPTIONS = dict(
     diff_script=dict(type="bool", default=True),
 )
 REQUIRED_ONE_OF = [["id", "number", "name"]]
+MUTUALLY_EXCLUSIVE = [["groups", "departments"]]
+# Options that name other entities (as in the whole-PBX config): departments by name, a trunk by its name.
+DEPARTMENTS = Memberships()
+TRUNK_BY_NAME = TrunkLink("trunk", "Trunk")
 
 
 def argument_spec():
@@ -48,21 +53,39 @@ def argument_spec():
             spec[option] = dict(type="str", choices=list(field.values))
         else:
             spec[option] = dict(type="str")
+    spec["departments"] = DEPARTMENTS.argument()
     spec.update((name, dict(option)) for name, option in TASK_OPTIONS.items())
     return spec
 
 
-def desired(params, warnings=None):
-    """{API name: value} of the properties given; bad input fails here, before any request."""
+def desired(params, warnings=None, directory=None):
+    """{API name: value} of the properties given; bad input fails here, before any request.
+
+    With a directory, departments and a trunk given by name are resolved to the ids the API wants
+    (without one, only their shape is checked).
+    """
     values = dict(params)
     for option in STRUCTURED:
-        if values.get(option) is not None:
+        if values.get(option) is not None and not (option == "trunk" and _is_name(values[option])):
             values[option] = json_or_value(values[option], option)
+    ctx = Context(directory, warnings)
+    named = {}
+    if values.get("departments") is not None:
+        named["Groups"] = DEPARTMENTS.to_api(values.pop("departments"), ctx, "departments")
+    if _is_name(values.get("trunk")):
+        named["Trunk"] = TRUNK_BY_NAME.to_api(values.pop("trunk"), ctx, "trunk")
     for option in ("number", "name"):
         check_identity_text(values.get(option), option)
     if params.get("compilation_timeout") is not None and params["compilation_timeout"] <= 0:
         raise SchemaError("compilation_timeout", "expected a number of seconds above 0, got %d." % params["compilation_timeout"])
-    return CALLFLOW_APP.desired(values, warnings)
+    wanted = CALLFLOW_APP.desired(values, warnings)
+    wanted.update(named)
+    return wanted
+
+
+def _is_name(value):
+    """A trunk given as text that is not JSON names the trunk by its gateway's name."""
+    return isinstance(value, str) and not value.lstrip().startswith(("{", "["))
 
 
 def check_identity_text(value, option):

@@ -5,6 +5,36 @@ import json
 import secrets
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import HTTP
+from urllib.parse import parse_qsl
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def parse_token_form(content_type, raw_body):
+    """The fields of a token request body, or None when it is neither kind of form.
+
+    3CX's own tutorial client posts multipart/form-data; most clients post form-urlencoded.
+    """
+    bare = (content_type or "").split(";")[0].strip().lower()
+    if not bare and not raw_body:  # an empty POST: a form without fields
+        return {}
+    if bare == FORM_TYPES[0]:
+        return dict(parse_qsl(raw_body.decode("utf-8", "replace"), keep_blank_values=True))
+    if bare != FORM_TYPES[1]:
+        return None
+    # The email parser reads MIME multipart bodies; it needs the header the body came with.
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+                                                  + raw_body)
+    if not message.is_multipart():
+        return None
+    form = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name:
+            form[name] = part.get_payload(decode=True).decode("utf-8", "replace")
+    return form
 
 
 def _b64(data):

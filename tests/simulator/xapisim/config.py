@@ -39,7 +39,8 @@ class Config:
         return {name: getattr(self, name) for name in RUNTIME_SETTINGS}
 
 
-def _non_negative_number(value):
+def non_negative_number(value):
+    """True for an int or float (not a bool) that is 0 or more."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 
@@ -49,11 +50,11 @@ def _non_negative_int(value):
 
 # name: (validator, description used in the error message)
 RUNTIME_SETTINGS = {
-    "latency_ms": (_non_negative_number, "a number >= 0"),
+    "latency_ms": (non_negative_number, "a number >= 0"),
     "rewrite_scripts": (lambda v: isinstance(v, bool), "a boolean"),
-    "compile_delay": (_non_negative_number, "a number >= 0"),
+    "compile_delay": (non_negative_number, "a number >= 0"),
     "expires_in_unit": (lambda v: v in ("seconds", "minutes"), "'seconds' or 'minutes'"),
-    "token_lifetime": (lambda v: _non_negative_number(v) and v > 0, "a number > 0"),
+    "token_lifetime": (lambda v: non_negative_number(v) and v > 0, "a number > 0"),
     "server_page_size": (_non_negative_int, "an integer >= 0"),
 }
 

@@ -5,11 +5,10 @@ XAPI answers failures with the OData error body
 OAuth shape ``{"error": "...", "error_description": "..."}``.
 """
 
-# The message ASP.NET OData gives when a PATCH body cannot be bound to a ``Delta<T>``.
-DELTA_REQUIRED = "The delta field is required."
-# The comparable message for a POST body (the action parameter is named after the entity).
-# The real wording is not public: this is an assumption, see docs/simulator.md.
-ENTITY_REQUIRED = "The callFlowApp field is required."
+# What live PBXs answer, for POST and PATCH alike, when a body cannot be bound (an unknown
+# property, a wrong JSON type, a bad enum member): no details, no target, so the property at
+# fault is not named.
+BIND_FAILED = "The input was not valid.\n\ndelta:\nThe delta field is required."
 
 
 class ApiError(Exception):
@@ -49,10 +48,9 @@ def warning_error(target, token):
     return ApiError(400, odata_body("%s:\n%s" % (target, token), [detail(token, target)]))
 
 
-def bind_error(message, reason, target):
-    """A 400 for a body that does not bind; the second detail says why (simulator aid)."""
-    return ApiError(400, odata_body(message, [detail(message, "delta" if message == DELTA_REQUIRED else "callFlowApp"),
-                                              detail(reason, target)]))
+def bind_error():
+    """The 400 of a body that does not bind, exactly as live PBXs give it."""
+    return ApiError(400, {"error": {"code": "", "message": BIND_FAILED}})
 
 
 def query_error(reason):

@@ -1,10 +1,11 @@
-"""Injected faults: error statuses, extra latency and dropped connections."""
+"""Injected faults: error statuses, redirects, extra latency, slow bodies and dropped connections."""
 
 import threading
 
+from .config import non_negative_number
 from .errors import ApiError
 
-_FIELDS = ("status", "count", "method", "path", "retry_after", "latency_ms", "drop", "phase")
+_FIELDS = ("status", "count", "method", "path", "retry_after", "latency_ms", "drop", "phase", "trickle_ms", "location")
 
 
 class Fault:
@@ -19,6 +20,8 @@ class Fault:
         self.latency_ms = spec.get("latency_ms", 0) or 0
         self.drop = bool(spec.get("drop", False))
         self.phase = spec.get("phase", "before")
+        self.trickle_ms = spec.get("trickle_ms", 0) or 0
+        self.location = spec.get("location")
 
     def matches(self, method, path):
         """Method compared case-insensitively, path as a substring of the request path."""
@@ -47,12 +50,19 @@ def parse_fault(spec):
         problems.append("count must be an integer >= 1")
     if fault.phase not in ("before", "after"):
         problems.append("phase must be 'before' or 'after'")
-    if not isinstance(fault.latency_ms, (int, float)) or isinstance(fault.latency_ms, bool) or fault.latency_ms < 0:
+    if not non_negative_number(fault.latency_ms):
         problems.append("latency_ms must be a number >= 0")
     if fault.retry_after is not None and not isinstance(fault.retry_after, (int, float, str)):
         problems.append("retry_after must be a number or a string")
-    if fault.status is None and not fault.drop and not fault.latency_ms:
-        problems.append("a fault needs a status, drop:true or latency_ms")
+    if not non_negative_number(fault.trickle_ms):
+        problems.append("trickle_ms must be a number >= 0")
+    redirect = isinstance(fault.status, int) and 300 <= fault.status <= 399
+    if redirect != (fault.location is not None):
+        problems.append("location and a 3xx status go together")
+    elif fault.location is not None and (not isinstance(fault.location, str) or not fault.location):
+        problems.append("location must be a URL")
+    if fault.status is None and not fault.drop and not fault.latency_ms and not fault.trickle_ms:
+        problems.append("a fault needs a status, drop:true, latency_ms or trickle_ms")
     if problems:
         raise ApiError(400, {"error": "; ".join(problems)})
     return fault

@@ -6,6 +6,7 @@ that reuses its connection pays about a millisecond per request.
 """
 
 import hmac
+import html
 import json
 import re
 import socket
@@ -14,13 +15,14 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from . import VERSION
-from .auth import TokenStore
+from .auth import TokenStore, parse_token_form
 from .config import apply_runtime_settings
 from .errors import ApiError, odata_body, odata_error, oauth_error
 from .faults import FaultQueue, parse_fault
+from .metadata import METADATA_TYPE, csdl_document
 from .model import CALLFLOW_APP, GROUP, TRUNK
 from .odata import context_clause, parse_params, parse_query, project
 from .recorder import (REDACTED, Recorder, RequestLog, monotonic_ms, query_dict, redact_token_request, redact_token_response,
@@ -30,10 +32,12 @@ from .store import Store
 API_PREFIX = "/xapi/v1"
 TOKEN_PATH = "/connect/token"
 CONTROL_PREFIX = "/_sim"
-JSON_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
-PLAIN_JSON = "application/json; charset=utf-8"
+# What live PBXs send for every JSON answer (API, token endpoint) and the simulator for /_sim too.
+JSON_TYPE = "application/json; charset=utf-8"
+METADATA_PATH = API_PREFIX + "/$metadata"
 
 _ENTITY_SETS = {"CallFlowApps": CALLFLOW_APP, "Groups": GROUP, "Trunks": TRUNK}
+_METADATA = csdl_document(_ENTITY_SETS)
 _KEY = r"\((?:Id=)?(-?\d+)\)"
 _ROUTES = [
     # (pattern, route name, allowed methods)
@@ -46,7 +50,7 @@ _ROUTES = [
 
 
 class Answer:
-    """What a handler returns: status, JSON body (or None) and extra headers."""
+    """What a handler returns: status, body (JSON value, bytes sent as they are, or None) and extra headers."""
 
     __slots__ = ("status", "body", "headers", "content_type")
 
@@ -125,21 +129,26 @@ class Simulator:
         """``POST /connect/token`` with client credentials (OAuth error shape)."""
         if method != "POST":
             raise ApiError(405, {"error": "invalid_request", "error_description": "Use POST."}, {"Allow": "POST"})
-        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type != "application/x-www-form-urlencoded":
-            raise oauth_error(400, "invalid_request", "The request body must be application/x-www-form-urlencoded.")
-        form = dict(parse_qsl(raw_body.decode("utf-8", "replace"), keep_blank_values=True))
+        form = parse_token_form(headers.get("Content-Type"), raw_body)
+        if form is None:
+            raise oauth_error(400, "invalid_request", "The request body must be application/x-www-form-urlencoded "
+                                                      "or multipart/form-data.")
+        for name in ("client_id", "client_secret"):
+            if name not in form or (name == "client_id" and not form[name]):
+                raise oauth_error(400, "invalid_request", "The mandatory '%s' parameter is missing." % name)
         if form.get("grant_type") != "client_credentials":
             raise oauth_error(401, "unauthorized", "The grant type is not supported; use client_credentials.")
-        id_ok = hmac.compare_digest(form.get("client_id", "").encode(), self.config.client_id.encode())
-        secret_ok = hmac.compare_digest(form.get("client_secret", "").encode(), self.config.client_secret.encode())
+        if not form["client_secret"]:
+            raise oauth_error(401, "invalid_client", "The specified client credentials are invalid.")
+        id_ok = hmac.compare_digest(form["client_id"].encode(), self.config.client_id.encode())
+        secret_ok = hmac.compare_digest(form["client_secret"].encode(), self.config.client_secret.encode())
         if not (id_ok and secret_ok):
-            raise oauth_error(401, "unauthorized", "The client credentials are invalid.")
+            raise oauth_error(401, "unauthorized", "The request requires valid user authentication.")
         lifetime = self.config.token_lifetime
         token = self.tokens.issue(form["client_id"], lifetime)
         expires_in = int(lifetime) if self.config.expires_in_unit == "seconds" else int(lifetime // 60)
         body = {"token_type": "Bearer", "expires_in": expires_in, "access_token": token, "refresh_token": None}
-        return Answer(200, body, {"Cache-Control": "no-store", "Pragma": "no-cache"}, PLAIN_JSON)
+        return Answer(200, body, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     def authorize(self, headers):
         """Raise 401 unless the request carries a valid bearer token."""
@@ -154,6 +163,9 @@ class Simulator:
 
     def api(self, request):
         """Route a request under /xapi/v1."""
+        if request.path == METADATA_PATH and request.method in ("GET", "HEAD"):
+            # Live PBXs serve the service's EDM without a token.
+            return Answer(200, _METADATA, content_type=METADATA_TYPE)
         self.authorize(request.headers)
         sub_path = request.path[len(API_PREFIX):]
         for pattern, name, methods in _ROUTES:
@@ -239,7 +251,7 @@ class Simulator:
             if route[1] in known:
                 raise ApiError(405, {"error": "method %s not allowed here" % request.method})
             raise ApiError(404, {"error": "unknown control path %s" % request.path})
-        return Answer(200, handler(self, request), content_type=PLAIN_JSON)
+        return Answer(200, handler(self, request))
 
     def _c_health(self, _request):
         return {"ok": True, "version": VERSION}
@@ -408,10 +420,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(Answer(exc.status, exc.body, exc.headers))
             return
         except ValueError:
-            self._send(Answer(400, odata_body("The request could not be read."), content_type=PLAIN_JSON))
+            self._send(Answer(400, odata_body("The request could not be read.")))
             return
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
-            self._send(self._run(sim.control, request, PLAIN_JSON))
+            self._send(self._run(sim.control, request))
             return
         self._api_exchange(request, started)
 
@@ -428,7 +440,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.phase == "before" and (fault.drop or fault.status):
             answer = None if fault.drop else _fault_answer(fault, kind)
         else:
-            answer = self._run(lambda r: self._dispatch(kind, r), request, PLAIN_JSON if kind == "token" else JSON_TYPE)
+            answer = self._run(lambda r: self._dispatch(kind, r), request)
             if fault and fault.phase == "after" and (fault.drop or fault.status):
                 answer = None if fault.drop else _fault_answer(fault, kind)
         # Logged before answering: a client that reads /_sim/requests or the record file
@@ -437,7 +449,7 @@ class Handler(BaseHTTPRequestHandler):
         if answer is None:
             self.close_connection = True
         else:
-            self._send(answer)
+            self._send(answer, odata=kind == "api", trickle_ms=fault.trickle_ms if fault else 0)
 
     def _dispatch(self, kind, request):
         if kind == "token":
@@ -446,31 +458,50 @@ class Handler(BaseHTTPRequestHandler):
             return self.sim.api(request)
         raise odata_error(404, "No HTTP resource was found that matches the request URI '%s%s'." % (request.base, request.path))
 
-    def _run(self, func, request, content_type):
+    @staticmethod
+    def _run(func, request):
         try:
             return func(request)
         except ApiError as exc:
-            return Answer(exc.status, exc.body, exc.headers, content_type)
+            return Answer(exc.status, exc.body, exc.headers)
         except Exception:  # pylint: disable=broad-except
             # A bug in the simulator must still answer, like a server's 500, and say where.
             traceback.print_exc()
-            return Answer(500, odata_body("Internal error in the simulator."), content_type=content_type)
+            return Answer(500, odata_body("Internal error in the simulator."))
 
-    def _send(self, answer):
+    def _send(self, answer, odata=False, trickle_ms=0):
+        """Write the answer; with ``trickle_ms`` its body goes out one byte at a time."""
         data = b""
-        if answer.body is not None and answer.status != 204:
+        if isinstance(answer.body, bytes):
+            data = answer.body
+        elif answer.body is not None and answer.status != 204:
             data = json.dumps(answer.body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         self.send_response(answer.status)
         if answer.status != 204:
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(data)))
-        if answer.content_type == JSON_TYPE:
+        if odata:
             self.send_header("OData-Version", "4.0")
         for name, value in answer.headers.items():
             self.send_header(name, str(value))
         self.end_headers()
-        if data and self.command != "HEAD":
+        if not data or self.command == "HEAD":
+            return
+        if trickle_ms:
+            self._trickle(data, trickle_ms / 1000.0)
+        else:
             self.wfile.write(data)
+
+    def _trickle(self, data, pause):
+        """Each byte arrives well within any per-read timeout, the whole body late."""
+        try:
+            self.wfile.flush()
+            for index in range(len(data)):
+                time.sleep(pause)
+                # Past the buffered writer: nothing is left in it to fail again when the handler ends.
+                self.connection.sendall(data[index:index + 1])
+        except OSError:  # the client gave up and closed the connection
+            self.close_connection = True
 
     def _remember(self, seq, stamp, kind, request, answer, fault, started):
         status = answer.status if answer is not None else None
@@ -481,12 +512,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         request_body = request.record_body()
         response_body = answer.body if answer is not None else None
+        if isinstance(response_body, bytes):
+            response_body = response_body.decode("utf-8", "replace")
         if kind == "token":
-            if isinstance(request_body, str):
-                request_body = dict(parse_qsl(request_body, keep_blank_values=True))
+            form = parse_token_form(request.headers.get("Content-Type"), request.body)
             # Whatever shape the body had, no secret leaves in the record.
-            request_body = redact_token_request(request_body) if isinstance(request_body, dict) else (
-                REDACTED if request_body else None)
+            request_body = redact_token_request(form) if form is not None else (REDACTED if request_body else None)
             response_body = redact_token_response(response_body)
         sim.recorder.write({
             "seq": seq, "time": stamp, "method": request.method, "path": request.path,
@@ -499,11 +530,15 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _fault_answer(fault, kind):
-    """The error answer of an injected status fault."""
+    """The answer of an injected status fault: an error body, or a web server's redirect."""
     headers = {}
     if fault.retry_after is not None:
         headers["Retry-After"] = fault.retry_after
+    if fault.location is not None:
+        headers["Location"] = fault.location
+        link = html.escape(fault.location)
+        page = '<html><body>Moved to <a href="%s">%s</a></body></html>' % (link, link)
+        return Answer(fault.status, page.encode("utf-8"), headers, "text/html; charset=utf-8")
     if kind == "token":
-        return Answer(fault.status, {"error": "temporarily_unavailable", "error_description": "Injected fault."},
-                      headers, PLAIN_JSON)
+        return Answer(fault.status, {"error": "temporarily_unavailable", "error_description": "Injected fault."}, headers)
     return Answer(fault.status, odata_body("Injected fault: HTTP %d." % fault.status), headers)

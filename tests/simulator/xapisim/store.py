@@ -95,11 +95,17 @@ def check_body(body, etype, path=""):
     return None
 
 
-def bind(body, message):
+def bind(body):
     """Raise the server's bind-failure 400 when ``body`` does not fit a Pbx.CallFlowApp."""
-    problem = check_body(body, CALLFLOW_APP)
+    if check_body(body, CALLFLOW_APP):
+        raise bind_error()
+
+
+def _check_seed_item(item, etype):
+    """Unlike the API's bind error, a refused seed item says what is wrong with it."""
+    problem = check_body(item, etype)
     if problem:
-        raise bind_error(message, problem[0], problem[1])
+        raise ApiError(400, {"error": "%s (%s)" % problem})
 
 
 def _require_text(body, name, present_required=True):
@@ -192,9 +198,9 @@ class Store:
             raise ApiError(400, {"error": "%s[%d]: %s" % (kind, index, _message_of(exc))}) from exc
 
     def _seed_group(self, item):
-        problem = check_body(item, GROUP) if isinstance(item, dict) else ("a group must be an object", "")
-        if problem:
-            raise ApiError(400, {"error": "%s (%s)" % problem})
+        if not isinstance(item, dict):
+            raise ApiError(400, {"error": "a group must be an object"})
+        _check_seed_item(item, GROUP)
         if not item.get("Name"):
             raise ApiError(400, {"error": "a group needs a Name"})
         group_id = self._take_id(item.get("Id"), self.groups, "next_group_id")
@@ -207,9 +213,9 @@ class Store:
         return group_id
 
     def _seed_trunk(self, item):
-        problem = check_body(item, TRUNK) if isinstance(item, dict) else ("a trunk must be an object", "")
-        if problem:
-            raise ApiError(400, {"error": "%s (%s)" % problem})
+        if not isinstance(item, dict):
+            raise ApiError(400, {"error": "a trunk must be an object"})
+        _check_seed_item(item, TRUNK)
         trunk_id = self._take_id(item.get("Id"), self._dn_ids(), "next_dn_id")
         number = item.get("Number") or str(10000 + len(self.trunks))
         trunk = trunk_template(number)
@@ -226,7 +232,7 @@ class Store:
         body = {k: v for k, v in item.items() if k != "Files"}
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise ApiError(400, {"error": "Files must be a list of strings"})
-        bind(body, errors.ENTITY_REQUIRED)
+        _check_seed_item(body, CALLFLOW_APP)
         _require_text(body, "Number")
         _require_text(body, "Name")
         self._check_number_free(body["Number"])
@@ -389,7 +395,7 @@ class Store:
 
     def create_app(self, body):
         """POST: validate, store, schedule the first compile; answers the full entity."""
-        bind(body, errors.ENTITY_REQUIRED)
+        bind(body)
         with self.lock:
             self.settle()
             _require_text(body, "Number")
@@ -408,7 +414,7 @@ class Store:
 
     def patch_app(self, app_id, body):
         """PATCH: validate everything first, then apply; a changed script is recompiled."""
-        bind(body, errors.DELTA_REQUIRED)
+        bind(body)
         with self.lock:
             self.settle()
             record = self._app(app_id)

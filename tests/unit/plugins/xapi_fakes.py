@@ -112,6 +112,7 @@ class FakeXapi:
         self.compiles = 0
         self.tokens_issued = 0
         self.active_token = None
+        self.groups, self.trunks = [], []  # read-only lists other sets answer (departments, trunks)
         for app in apps:
             self.add(**app)
 
@@ -169,6 +170,10 @@ class FakeXapi:
     def route(self, call):
         """Answer an authenticated API request."""
         method = call.method
+        others = {"/xapi/v1/Groups": self.groups, "/xapi/v1/Trunks": self.trunks}
+        if call.path in others and method == "GET":
+            skip, top = int(call.query.get("$skip", 0)), int(call.query.get("$top", 100))
+            return FakeResponse(200, {"value": copy.deepcopy(others[call.path][skip:skip + top])})
         match = re.match(r"^/xapi/v1/CallFlowApps(?:\((\d+)\))?$", call.path)
         if not match:
             return odata_error(404, "No route for %s" % call.path)

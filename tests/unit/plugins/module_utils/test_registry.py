@@ -238,7 +238,7 @@ def test_every_curated_set_and_singleton_exists_and_names_its_own_properties():
         named = list(rules.get("identity", ((), ""))[0]) + list(rules.get("required_on_create", ((), ""))[0])
         named += list(rules.get("create", ({}, ""))[0].get("post", ()))
         assert [api for api in named if api not in entity.fields] == [], name
-        assert rules.get("create", ({"strategy": "post"}, ""))[0]["strategy"] in ("post", "post_then_patch"), name
+        assert rules.get("create", ({"strategy": "post"}, ""))[0]["strategy"] in ("post", "post_then_patch", "template"), name
         assert rules["title"].strip(), name
         if "identity" in rules or "required_on_create" in rules:
             assert entity.can("create") or entity.can("list"), name

@@ -263,3 +263,23 @@ def test_the_diff_of_a_purged_app_is_headed_by_its_number(fake):
 def test_the_diff_of_an_item_is_headed_by_the_identity_it_was_named_by(fake):
     result = run(fake, [dict(id=3, name="Renamed"), dict(number="9005", name="Five")], diff=True)
     assert [r["diff"]["before_header"] for r in result["results"]] == ["call_flow_app 3", "call_flow_app 9005"]
+
+
+def test_departments_and_trunk_by_name_resolve_with_one_read_each(fake):
+    fake.groups = [{"Id": 2, "Name": "Sales"}, {"Id": 3, "Name": "Support"}]
+    fake.trunks = [{"Id": 55, "Number": "10000", "Gateway": {"Name": "Provider A"}}]
+    result = run(fake, apps=[dict(number="8500", name="A", departments=["Support"], trunk="Provider A"),
+                             dict(number="8501", name="B", departments=[{"name": "Sales", "role": "managers"}])])
+    assert result.rc == 0, result.stdout
+    posts = [c.json for c in fake.writes() if c.method == "POST"]
+    assert posts[0]["Groups"] == [{"GroupId": 3, "Rights": {"RoleName": "users"}}] and posts[0]["Trunk"] == {"Id": 55}
+    assert posts[1]["Groups"] == [{"GroupId": 2, "Rights": {"RoleName": "managers"}}]
+    reads = [c.path for c in fake.api_calls() if c.method == "GET"]
+    assert reads.count("/xapi/v1/Groups") == 1 and reads.count("/xapi/v1/Trunks") == 1
+
+
+def test_an_unknown_department_is_refused_naming_the_item_before_any_write(fake):
+    fake.groups = [{"Id": 2, "Name": "Sales"}]
+    result = run(fake, apps=[dict(number="8500", name="A"), dict(number="8501", name="B", departments=["Salse"])])
+    assert result.rc == 1 and "apps[1]: departments[0].name: no department named 'Salse' (have: Sales)" in result["msg"]
+    assert fake.writes() == []

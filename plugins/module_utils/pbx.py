@@ -1,0 +1,333 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole phone system as code: export a PBX as typed-module options, apply such a config in one task.
+
+Export reads each kind once (paged) and converts every entity through its
+Kind, so the config is exactly what the typed modules take. Apply validates
+the whole config first, reads each kind once, plans every item against those
+reads (references resolve to the PBX or to items the config creates), and then
+writes in dependency order: what is missing is created (kinds in order, the
+items of one kind side by side), properties that refer to objects created later
+in the same run are set afterwards, and purged items are deleted last, in
+reverse order. A failure stops the run; the result says what was written.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
+from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
+from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, unknown_name_message
+from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, check_identity_text
+
+# How many writes run side by side: items of one kind do not depend on each other.
+WORKERS = 8
+# The entity set a reference names each kind by, and the peer type of its numbers.
+DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
+PEER_TYPES = {"users": "Extension", "queues": "Queue", "ring_groups": "RingGroup", "receptionists": "IVR",
+              "callflow_apps": "RoutePoint"}
+
+
+def kind_names():
+    return [kind.name for kind in kinds_module.all_kinds()]
+
+
+# -- export --------------------------------------------------------------------------------
+
+def read_kind(client, kind, directory=None):
+    """Every entity of a kind (one paged read); a singleton as a one-item list."""
+    if kind.identity is None:
+        return [reconcile.read(client, kind.schema)]
+    select, expand = kind.schema.projection(computed_navigation=False)
+    entities = list(odata.iterate(client, kind.schema.entity_set, select=select, expand=expand, orderby=kind.schema.key))
+    if directory is not None:
+        learn(directory, kind, entities)
+    return entities
+
+
+def learn(directory, kind, entities):
+    """What one kind's read tells the directory: names and numbers of what exists."""
+    if kind.name in DIRECTORY_SETS:
+        directory.know_all(DIRECTORY_SETS[kind.name], entities)
+    if kind.name in PEER_TYPES:
+        for entity in entities:
+            directory.learn("Peers", dict(entity, Type=PEER_TYPES[kind.name]))
+
+
+def export(client, names):
+    """{kind: [items as options, sorted by identity]}; office_hours as a dict."""
+    directory = Directory(client)
+    config = {}
+    for kind in kinds_module.all_kinds():
+        if kind.name not in names:
+            continue
+        entities = read_kind(client, kind, directory)
+        ctx = Context(directory)
+        items = [kind.export(entity, ctx) for entity in entities]
+        if kind.identity is None:
+            config[kind.name] = items[0] if items else {}
+        else:
+            config[kind.name] = sorted(items, key=lambda item: str(item.get(kind.identity[0])))
+    return config
+
+
+# -- apply: validation ---------------------------------------------------------------------
+
+class Item:
+    """One item of the config: its options, what it asks of the PBX, and what became of it."""
+
+    def __init__(self, kind, index, values):
+        self.kind = kind
+        self.index = index
+        self.values = values
+        self.identity = values.get(kind.identity[0]) if kind.identity else None
+        self.current = None
+        self.plan = None
+        self.entity = None
+        self.operation = None
+        self.deferred = None
+
+    @property
+    def label(self):
+        if self.index is None:
+            return "%s %s" % (self.kind.name, self.identity)
+        return "%s[%d]" % (self.kind.name, self.index)
+
+    @property
+    def header(self):
+        return "%s %s" % (self.kind.name, self.identity) if self.kind.identity else self.kind.name
+
+
+def validate(config, purge):
+    """Every item checked before any request; errors name kind[index].option."""
+    if not isinstance(config, dict):
+        raise SchemaError("config", "must be a dict keyed by kind (%s)." % ", ".join(kind_names()))
+    for name in config:
+        if name not in kind_names():
+            raise SchemaError("config.%s" % name, unknown_name_message(name, kind_names(), "a kind of configuration"))
+    for name in purge or ():
+        if name not in config:
+            raise SchemaError("purge", "%r is not in config: purging a kind the config does not list would delete "
+                                       "every item of it. Accepted: %s." % (name, ", ".join(sorted(config))))
+    items = []
+    for kind in kinds_module.all_kinds():
+        if kind.name not in config or config[kind.name] is None:
+            continue
+        items.extend(_validate_kind(kind, config[kind.name]))
+    return items
+
+
+def _validate_kind(kind, value):
+    if kind.identity is None:
+        if not isinstance(value, dict):
+            raise SchemaError(kind.name, "must be a dict of %s options." % kind.module)
+        kind.to_api(value, Context(warnings=[]), kind.name)
+        return [Item(kind, None, value)]
+    if not isinstance(value, list):
+        raise SchemaError(kind.name, "must be a list of %s items." % kind.module)
+    items, seen = [], {}
+    for index, values in enumerate(value):
+        where = "%s[%d]" % (kind.name, index)
+        if not isinstance(values, dict):
+            raise SchemaError(where, "must be a dict of %s options, got %s." % (kind.module, type(values).__name__))
+        option = kind.identity[0]
+        if values.get(option) is None:
+            raise SchemaError("%s.%s" % (where, option), "is required: it names the %s." % kind.title)
+        check_identity_text(values[option], "%s.%s" % (where, option))
+        kind.to_api(values, Context(warnings=[]), where)
+        key = str(values[option])
+        if key in seen:
+            raise SchemaError("%s.%s" % (where, option), "%r is also %s[%d]; each %s is listed once." % (
+                key, kind.name, seen[key], kind.title))
+        seen[key] = index
+        items.append(Item(kind, index, values))
+    return items
+
+
+# -- apply: plan and write -------------------------------------------------------------------
+
+class Run:
+    """One apply: the reads, the plans, the writes, and the report."""
+
+    def __init__(self, client, config, purge=(), update_secrets="on_create", warnings=None):
+        self.client = client
+        self.items = validate(config, purge)
+        self.purge = list(purge or ())
+        self.update_secrets = update_secrets
+        self.warnings = warnings if warnings is not None else []
+        self.directory = Directory(client)
+        self.kinds = [kind for kind in kinds_module.all_kinds() if kind.name in config]
+        self.purged = []
+        self.failed = None
+
+    # -- plan
+
+    def plan(self):
+        """Read each kind once, then plan every item; a reference nothing provides fails here."""
+        found = {}
+        for kind in self.kinds:
+            entities = read_kind(self.client, kind, self.directory)
+            found[kind.name] = dict((str(kind.identity_value(e)), e) for e in entities) if kind.identity else entities
+        for item in self.items:
+            if item.kind.identity is None:
+                item.current = found[item.kind.name][0]
+            else:
+                item.current = found[item.kind.name].get(str(item.identity))
+                if item.current is None:
+                    self._announce(item)
+        for item in self.items:
+            item.plan = self._plan(item, item.current)
+        named = dict((kind.name, set(str(i.identity) for i in self.items if i.kind is kind)) for kind in self.kinds)
+        for kind in self.kinds:
+            if kind.name in self.purge:
+                for key, entity in sorted(found[kind.name].items()):
+                    if key not in named[kind.name]:
+                        purged = Item(kind, None, {kind.identity[0]: key})
+                        purged.current = entity
+                        purged.plan = reconcile.plan(kind.schema, entity, {}, "absent")
+                        self.purged.append(purged)
+
+    def _announce(self, item):
+        kind = item.kind
+        if kind.name in DIRECTORY_SETS:
+            self.directory.plan(DIRECTORY_SETS[kind.name], item.identity)
+        if kind.name in PEER_TYPES:
+            self.directory.plan("Peers", item.identity, {"Number": item.identity, "Type": PEER_TYPES[kind.name]})
+
+    def _plan(self, item, current):
+        kind = item.kind
+        desired = kind.to_api(item.values, Context(self.directory, self.warnings), item.label)
+        if current is None:
+            desired = kind.for_create(desired)
+        lookup = reconcile.Lookup(kind.schema, match={kind.identity[1]: str(item.identity)}) if kind.identity else None
+        return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
+                              rules=kind.compare_rules(desired, current),
+                              create_args=dict((o, item.values.get(o)) for o in kind.extra_create_only))
+
+    # -- write
+
+    def write(self):
+        """Creates and updates kind by kind, then the deferred references, then the deletes in reverse."""
+        try:
+            for kind in self.kinds:
+                self._side_by_side([i for i in self.items if i.kind is kind and i.plan.changed], self._write_item)
+            self._side_by_side([i for i in self.items if i.deferred], self._write_deferred)
+            for kind in reversed(self.kinds):
+                self._side_by_side([i for i in self.purged if i.kind is kind], self._delete)
+        except reconcile.XapiError as exc:
+            self.failed = exc
+        return self.failed
+
+    def _write_item(self, item):
+        """Create or update one item; references to what this run creates later are set afterwards."""
+        plan = self._plan(item, item.current)  # now with the real ids of everything created before
+        unresolved = [api for api, value in plan.changes.items() if _has_placeholder(value)]
+        if unresolved:
+            item.deferred = unresolved
+            plan.changes = dict((api, v) for api, v in plan.changes.items() if api not in unresolved)
+        if plan.action == reconcile.CREATE:
+            key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+            item.entity = dict(plan.predicted, **{item.kind.schema.key: key})
+            item.operation = "created"
+            self._learn_created(item)
+        elif plan.changes:
+            reconcile.update(self.client, item.kind.schema, plan.current, plan.changes)
+            item.operation = "updated"
+
+    def _learn_created(self, item):
+        kind = item.kind
+        if kind.name in DIRECTORY_SETS:
+            self.directory.learn(DIRECTORY_SETS[kind.name], item.entity)
+        if kind.name in PEER_TYPES:
+            self.directory.learn("Peers", dict(item.entity, Type=PEER_TYPES[kind.name]))
+
+    def _write_deferred(self, item):
+        current = item.entity if item.operation == "created" else item.current
+        plan = self._plan(item, current)
+        changes = dict((api, value) for api, value in plan.changes.items() if api in item.deferred)
+        if changes:
+            reconcile.update(self.client, item.kind.schema, current, changes)
+        item.operation = item.operation or "updated"
+
+    def _delete(self, item):
+        reconcile.execute(self.client, item.kind.schema, item.plan)
+        item.operation = "deleted"
+
+    def _side_by_side(self, items, action):
+        """Run action on items in parallel; stop at the first failure (the others finish what they started)."""
+        errors, lock = [], threading.Lock()
+        pending = list(items)
+
+        def worker():
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    item = pending.pop(0)
+                try:
+                    action(item)
+                except reconcile.XapiError as exc:
+                    exc.message = "%s: %s" % (item.label, exc.message)
+                    with lock:
+                        errors.append(exc)
+        threads = [threading.Thread(target=worker) for _n in range(min(WORKERS, len(items)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    # -- report
+
+    def reread(self):
+        """The entities as the PBX holds them now: one paged read per kind that changed."""
+        changed = set(i.kind.name for i in self.items + self.purged if i.operation in ("created", "updated"))
+        for kind in self.kinds:
+            if kind.name not in changed:
+                continue
+            entities = read_kind(self.client, kind)
+            by_identity = dict((str(kind.identity_value(e)), e) for e in entities) if kind.identity else {None: entities[0]}
+            for item in self.items:
+                if item.kind is kind and item.operation in ("created", "updated"):
+                    item.entity = by_identity.get(str(item.identity) if kind.identity else None, item.entity)
+
+    def report(self, check_mode, diff_mode):
+        summary = dict((kind.name, dict(created=0, updated=0, deleted=0, unchanged=0)) for kind in self.kinds)
+        results = dict((kind.name, []) for kind in self.kinds)
+        diffs = []
+        for item in self.items + self.purged:
+            if check_mode:
+                operation, entity = item.plan.operation, item.plan.predicted
+            else:
+                operation = item.operation or ("unchanged" if not item.plan.changed else None)
+                entity = item.entity if item.entity is not None else (item.current if operation == "unchanged" else None)
+            if operation is None:
+                continue  # not reached: the run stopped before this item
+            if operation == "deleted":
+                entity = {}
+            summary[item.kind.name][operation] += 1
+            entry = {"operation": operation, item.kind.module: entity or {}}
+            if item.kind.identity:
+                entry[item.kind.identity[0]] = item.identity
+            results[item.kind.name].append(entry)
+            if diff_mode and item.plan.changed and (check_mode or operation != "unchanged"):
+                diffs.append(item.plan.diff(header=item.header))
+        result = dict(changed=any(i.plan.changed for i in self.items + self.purged if check_mode or i.operation
+                                  in ("created", "updated", "deleted")), summary=summary, results=results)
+        if diff_mode:
+            result["diff"] = [entry for diff in diffs for entry in (diff if isinstance(diff, list) else [diff])]
+        return result
+
+
+def _has_placeholder(value):
+    if isinstance(value, dict):
+        return any(_has_placeholder(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_placeholder(v) for v in value)
+    return isinstance(value, str) and value.startswith("<new ")

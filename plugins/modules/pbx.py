@@ -1,0 +1,163 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: pbx
+short_description: Apply the configuration of a whole 3CX PBX in one task
+version_added: 1.1.0
+description:
+  - Brings a 3CX V20 PBX to the configuration O(config) describes (departments, users, queues, ring groups, digital
+    receptionists, trunks, inbound and outbound rules, holidays, parameters, office hours and Call Flow Apps) in one
+    task. O(config) has the format M(threecx.xapi.pbx_export) returns, so a config exported from one PBX applies to
+    another.
+  - Each item takes the options of its module (M(threecx.xapi.user) for C(users), ...), with the same meaning and
+    the same compare rules; only the options given are compared, and only what differs is written.
+  - The whole config is checked before the first request, and every reference (a department, extension, trunk or
+    holiday by name or number) must name something on the PBX or in the config, before the first write.
+  - Each kind costs one paged read. Writes follow the dependencies between kinds; items of one kind are written
+    side by side. Properties that refer to something the same run creates later (an IVR and a queue that forward
+    to each other) are set once it exists. Deletes (O(purge)) come last, in reverse order.
+  - A failure stops the run; RV(results) and RV(summary) say exactly what was written before it.
+  - Secrets follow O(update_secrets), as in the single modules.
+extends_documentation_fragment:
+  - threecx.xapi.connection
+attributes:
+  check_mode:
+    description: Plans every item the same way, sends no POST, PATCH or DELETE; its RV(summary) equals the real run's.
+    support: full
+  diff_mode:
+    description: Returns a before and after for every item the task changes, with a header naming kind and identity.
+    support: full
+  action_group:
+    description: Use C(group/threecx.xapi.xapi) in C(module_defaults) to set the connection options.
+    support: full
+    membership:
+      - threecx.xapi.xapi
+options:
+  config:
+    description:
+      - The configuration, keyed by kind (V(holidays), V(departments), V(trunks), V(users), V(queues), V(ring_groups),
+        V(receptionists), V(callflow_apps), V(inbound_rules), V(outbound_rules), V(parameters), V(office_hours)).
+      - Each kind is a list of items in the option format of its module (C(office_hours) is a dict). Kinds that are
+        left out are not touched.
+    type: dict
+    required: true
+  purge:
+    description:
+      - Kinds whose items that are not in O(config) are deleted from the PBX.
+      - A kind must be in O(config) to be purged, so that a missing vars file cannot wipe a PBX.
+    type: list
+    elements: str
+    default: []
+    choices: [holidays, departments, trunks, users, queues, ring_groups, receptionists, callflow_apps, inbound_rules,
+              outbound_rules, parameters]
+  update_secrets:
+    description:
+      - How secret options (passwords, PINs) are written, as in M(threecx.xapi.user).
+      - A secret the PBX conceals cannot be compared; with V(on_create) it is sent only when its item is created,
+        with V(always) on every run.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+seealso:
+  - module: threecx.xapi.pbx_export
+author:
+  - threecx.xapi maintainers (@threecx-xapi)
+"""
+
+EXAMPLES = r"""
+- name: A branch office from the standard configuration
+  threecx.xapi.pbx:
+    config: "{{ lookup('ansible.builtin.template', 'branch.yml.j2') | from_yaml }}"
+
+- name: Copy the head office to a new PBX
+  threecx.xapi.pbx:
+    config: "{{ head_office.config }}"
+    purge: [users, queues]
+
+- name: A small office, written by hand
+  threecx.xapi.pbx:
+    config:
+      departments:
+        - name: Sales
+      users:
+        - number: "201"
+          first_name: Ada
+          departments: [Sales]
+      queues:
+        - number: "800"
+          name: Sales queue
+          agents: ["201"]
+"""
+
+RETURN = r"""
+summary:
+  description: Per kind, how many items were created, updated, deleted and left unchanged.
+  returned: always
+  type: dict
+  sample:
+    users: {created: 2, updated: 1, deleted: 0, unchanged: 497}
+results:
+  description:
+    - Per kind, one entry per item (and per purged item) with its identity option, C(operation) and the entity under
+      the module's name (as the PBX holds it after the task; predicted in check mode; V({}) once deleted).
+    - After a failure, only the items written (or found unchanged) before it.
+  returned: always
+  type: dict
+  sample:
+    users:
+      - number: "201"
+        operation: created
+        user: {Id: 31, Number: "201", FirstName: Ada}
+diff:
+  description: One before and after per changed item, each with a header naming kind and identity.
+  returned: in diff mode
+  type: list
+  elements: dict
+error:
+  description: Details of the failed XAPI call that stopped the run.
+  returned: on an XAPI failure
+  type: dict
+"""
+
+from ansible_collections.threecx.xapi.plugins.module_utils import pbx
+from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
+
+
+def apply(module):
+    params = module.params
+    apply_run = pbx.Run(module.client, params["config"], params["purge"], params["update_secrets"], module.warnings_sink)
+    for item in apply_run.items:
+        module.protect(item.kind.schema, item.kind.to_api(item.values, pbx.Context(warnings=[])))
+    apply_run.plan()
+    if module.check_mode:
+        module.exit_json(**apply_run.report(True, module._diff))
+    failed = apply_run.write()
+    if failed is None:
+        apply_run.reread()
+    result = apply_run.report(False, module._diff)
+    if failed is not None:
+        module.fail_json(msg=str(failed), error=failed.as_dict(), **result)
+    module.exit_json(**result)
+
+
+def main():
+    module = XapiModule(
+        dict(
+            config=dict(type="dict", required=True),
+            purge=dict(type="list", elements="str", default=[], choices=[k for k in pbx.kind_names() if k != "office_hours"]),
+            update_secrets=dict(type="str", default="on_create", choices=["on_create", "always"]),
+        ),
+        supports_check_mode=True,
+    )
+    run(module, lambda: apply(module))
+
+
+if __name__ == "__main__":
+    main()

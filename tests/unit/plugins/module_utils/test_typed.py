@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed options <-> API: conversion, references by name, export, argument specs (no HTTP)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+import pytest
+
+from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx, typed
+from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import ORDERED_BY_KEY, SchemaError
+
+
+def directory():
+    known = Directory(None)
+    known.know_all("Groups", [{"Id": 2, "Name": "Sales", "Number": "GRP0001"}, {"Id": 3, "Name": "Support"}])
+    known.know_all("Peers", [{"Id": 10, "Number": "101", "Type": "Extension"}, {"Id": 11, "Number": "800", "Type": "Queue"},
+                             {"Id": 12, "Number": "SP1", "Type": "Parking"}])
+    known.know_all("Trunks", [{"Id": 100, "Number": "10000", "Gateway": {"Name": "Provider A"}}])
+    known.know_all("Holidays", [{"Id": 5, "Name": "New Year"}, {"Id": 6, "Name": "Christmas Day"}])
+    return known
+
+
+@pytest.fixture
+def ctx():
+    return typed.Context(directory(), [])
+
+
+def refused(kind, values, ctx, words):
+    with pytest.raises(SchemaError) as err:
+        kinds.kind(kind).to_api(values, ctx)
+    assert words in str(err.value)
+    return str(err.value)
+
+
+# -- options -> API ---------------------------------------------------------------------
+
+def test_user_options_become_api_properties_with_departments_by_name(ctx):
+    desired = kinds.kind("user").to_api({
+        "number": "201", "first_name": "Ada", "vm_enabled": True, "vm_pin": "4711",
+        "departments": ["Sales", {"name": "Support", "role": "managers"}], "primary_department": "Support",
+        "hours": {"type": "SpecificHours", "periods": [{"day_of_week": "Monday", "start": "09:00", "stop": "17:00"}]},
+    }, ctx)
+    assert desired == {
+        "Number": "201", "FirstName": "Ada", "VMEnabled": True, "VMPIN": "4711",
+        "Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}, {"GroupId": 3, "Rights": {"RoleName": "managers"}}],
+        "PrimaryGroupId": 3,
+        "Hours": {"Type": "SpecificHours", "Periods": [{"DayOfWeek": "Monday", "Start": "09:00", "Stop": "17:00"}]},
+    }
+
+
+def test_destinations_take_a_number_and_find_their_type(ctx):
+    desired = kinds.kind("inbound_rule").to_api({
+        "rule_name": "Main", "trunk": "Provider A", "condition": "BasedOnDID", "data": "4930",
+        "office_hours_destination": "800",
+        "out_of_office_hours_destination": {"to": "VoiceMail", "number": "101"},
+        "holidays_destination": {"to": "External", "external": "+4930123"},
+    }, ctx)
+    assert desired["TrunkDN"] == {"Id": 100}
+    assert desired["OfficeHoursDestination"] == {"Number": "800", "To": "Queue"}
+    assert desired["OutOfOfficeHoursDestination"] == {"To": "VoiceMail", "Number": "101"}
+    assert desired["HolidaysDestination"] == {"To": "External", "External": "+4930123"}
+
+
+def test_a_number_that_cannot_take_a_call_needs_to(ctx):
+    refused("inbound_rule", {"rule_name": "x", "office_hours_destination": "SP1"}, ctx, "is a Parking, which cannot take a call")
+
+
+@pytest.mark.parametrize("kind, values, words", [
+    ("user", {"departments": ["Salse"]}, "departments[0].name: no department named 'Salse' (have: Sales, Support)"),
+    ("user", {"primary_department": "Nope"}, "primary_department: no department named 'Nope'"),
+    ("user", {"departments": []}, "needs at least one department"),
+    ("user", {"departments": ["Sales", "Sales"]}, "department 'Sales' is listed twice"),
+    ("user", {"departments": [{"name": "Sales", "rank": 1}]}, "dict with name and role"),
+    ("queue", {"agents": ["101", "999"]}, "agents[1].number: no extension, queue, ring group or other DN has the number '999'"),
+    ("queue", {"agents": ["800"]}, "agents[0].number: 800 is a Queue, not an extension"),
+    ("queue", {"agents": ["101", "101"]}, "agents[1]: 101 is listed twice"),
+    ("queue", {"forward_no_answer": "555"}, "forward_no_answer.number: no extension"),
+    ("inbound_rule", {"trunk": "Provider B"}, "trunk: no trunk named 'Provider B' (have: Provider A)"),
+    ("outbound_rule", {"routes": [{"trunk": "Nope"}]}, "routes[0].trunk: no trunk named 'Nope'"),
+    ("outbound_rule", {"routes": [{"trunk": "Provider A", "strip": 1}]}, "unknown option(s) strip"),
+    ("outbound_rule", {"departments": ["Sales", "Nope"]}, "departments[1]: no department named 'Nope'"),
+    ("office_hours", {"office_holidays": ["New Year", "Easter"]}, "office_holidays[1]: no holiday named 'Easter'"),
+    ("user", {"hours": {"typo": 1}}, "hours.typo: 'typo' is not an option of Pbx.Schedule. Did you mean type?"),
+    ("user", {"srtp_mode": "Off"}, "srtp_mode: 'Off' is not a valid value"),
+    ("user", {"frist_name": "Ada"}, "frist_name: 'frist_name' is not an option of user. Did you mean first_name"),
+    ("user", {"phones": [{"name": "desk"}]}, "phones[0]: needs mac_address"),
+])
+def test_bad_options_are_refused_naming_the_option(ctx, kind, values, words):
+    refused(kind, values, ctx, words)
+
+
+def test_the_shape_check_needs_no_directory():
+    shape = typed.Context(None, [])
+    desired = kinds.kind("user").to_api({"departments": ["Anything"], "primary_department": "Anything"}, shape)
+    assert desired["Groups"] == [{"GroupId": "Anything", "Rights": {"RoleName": "users"}}]
+    with pytest.raises(SchemaError):
+        kinds.kind("user").to_api({"vm_enabled": "perhaps"}, shape)
+
+
+def test_a_trunk_is_named_by_its_gateway(ctx):
+    desired = kinds.kind("trunk").to_api({"name": "Provider B", "gateway": {"host": "sip.example"},
+                                          "auth_password": {"value": "pw"}, "template": "generic.pv.xml"}, ctx)
+    assert desired == {"Gateway": {"Host": "sip.example", "Name": "Provider B"}, "AuthPassword": {"Value": "pw"}}
+
+
+def test_unquoted_numbers_warn():
+    warnings = []
+    kinds.kind("user").to_api({"mobile": 4930123}, typed.Context(None, warnings))
+    assert warnings and "given as a number" in warnings[0]
+
+
+def test_holidays_get_whole_day_defaults_on_create():
+    holiday = kinds.kind("holiday")
+    desired = holiday.to_api({"name": "New Year", "day": 1, "month": 1}, typed.Context(None, []))
+    assert holiday.for_create(desired) == {"Name": "New Year", "Day": 1, "Month": 1, "DayEnd": 1, "MonthEnd": 1, "Year": 0,
+                                           "YearEnd": 0, "TimeOfStartDate": "PT0S", "TimeOfEndDate": "PT23H59M59S"}
+    assert holiday.for_create(dict(desired, DayEnd=2))["DayEnd"] == 2
+
+
+@pytest.mark.parametrize("strategy, ordered", [("Hunt", True), ("HuntBy3s", True), ("RingAll", False), (None, False)])
+def test_agents_compare_in_order_only_for_a_hunting_queue(strategy, ordered):
+    queue = kinds.kind("queue")
+    desired = {"PollingStrategy": strategy} if strategy else {}
+    assert queue.compare_rules(desired, {"PollingStrategy": "RingAll"}).get("Agents") == (ORDERED_BY_KEY if ordered else None)
+    assert queue.compare_rules({}, {"PollingStrategy": "Hunt"}) == {"Agents": ORDERED_BY_KEY}
+
+
+# -- API -> options (export) ------------------------------------------------------------------
+
+USER = {
+    "Id": 31, "Number": "201", "FirstName": "Ada", "LastName": None, "VMPIN": "4711", "AuthPassword": "sip-pw",
+    "IsRegistered": True, "QueueStatus": "LoggedIn", "Tags": ["WeakPass"], "PrimaryGroupId": 3,
+    "Groups": [{"GroupId": 3, "Name": "Support", "Id": 900, "Rights": {"RoleName": "managers", "CanBargeIn": True}},
+               {"GroupId": 2, "Name": "Sales", "Rights": {"RoleName": "users"}}],
+    "Phones": [], "Hours": {"Type": "OfficeHours", "Periods": [], "IgnoreHolidays": None},
+    "ForwardingProfiles": [{"Name": "Available", "Id": 4, "AvailableRoute": {
+        "BusyExternal": {"To": "Queue", "Number": "800", "Name": "Sales queue", "Type": "Queue", "Tags": []}}}],
+}
+
+
+def test_export_leaves_out_ids_secrets_computed_runtime_and_empty_values(ctx):
+    exported = kinds.kind("user").export(USER, ctx)
+    assert exported == {
+        "number": "201", "first_name": "Ada", "primary_department": "Support",
+        "departments": [{"name": "Sales", "role": "users"}, {"name": "Support", "role": "managers"}],
+        "hours": {"type": "OfficeHours"},
+        "forwarding_profiles": [{"name": "Available", "available_route": {"busy_external": {"to": "Queue", "number": "800"}}}],
+    }
+
+
+def test_an_export_converts_back_to_what_the_pbx_holds(ctx):
+    user = kinds.kind("user")
+    desired = user.to_api(user.export(USER, ctx), ctx)
+    assert user.schema.changes(USER, desired) == {}
+
+
+def test_outbound_rules_export_trunks_and_departments_by_name_and_skip_empty_route_slots(ctx):
+    rule = {"Id": 7, "Name": "National", "Prefix": "0", "GroupIds": [3, 2], "GroupNames": ["Support", "Sales"],
+            "Routes": [{"TrunkId": 100, "TrunkName": "Provider A", "StripDigits": 1, "Prepend": ""},
+                       {"TrunkId": None, "StripDigits": 0}]}
+    assert kinds.kind("outbound_rule").export(rule, ctx) == {
+        "name": "National", "prefix": "0", "departments": ["Sales", "Support"],
+        "routes": [{"trunk": "Provider A", "strip_digits": 1}]}
+
+
+def test_office_hours_export_holidays_by_name(ctx):
+    hours = {"TimeZoneId": "Europe/Berlin", "OfficeHolidays": [{"Id": 6}, {"Id": 5, "Name": "New Year"}]}
+    assert kinds.kind("office_hours").export(hours, ctx) == {
+        "time_zone_id": "Europe/Berlin", "office_holidays": ["Christmas Day", "New Year"]}
+
+
+# -- argument specs -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", [k.module for k in kinds.all_kinds()])
+def test_every_kind_builds_an_argument_spec_without_reserved_names(kind):
+    spec = typed.argument_spec(kinds.kind(kind))
+    assert not set(spec) & {"base_url", "client_id", "client_secret", "access_token", "validate_certs", "ca_path",
+                            "retries"}
+    for option in spec:
+        assert re.match(r"^[a-z][a-z0-9_]*$", option), option
+
+
+def test_secret_options_are_no_log_and_offer_update_secrets():
+    spec = typed.argument_spec(kinds.kind("user"))
+    for option in ("auth_password", "access_password", "deskphone_password", "vm_pin"):
+        assert spec[option]["no_log"] is True
+    assert spec["update_secrets"]["choices"] == ["on_create", "always"]
+    assert "update_secrets" not in typed.argument_spec(kinds.kind("department"))
+
+
+def test_options_that_only_sound_secret_say_so():
+    spec = typed.argument_spec(kinds.kind("receptionist"))
+    assert spec["invalid_key_forward_dn"]["no_log"] is False
+    assert spec["menu_timeout"]["type"] == "int" and "timeout" not in spec
+
+
+def test_a_kind_whose_option_takes_a_connection_option_name_is_refused():
+    queue = kinds.kind("queue")
+    clash = typed.Kind("x", "x", queue.schema, identity=("number", "Number"), renames={"Name": "timeout"})
+    with pytest.raises(ValueError, match="timeout"):
+        typed.argument_spec(clash)
+
+
+# -- a whole config: checked before any request --------------------------------------------------
+
+@pytest.mark.parametrize("config, purge, words", [
+    ({"userz": []}, (), "config.userz: 'userz' is not a kind of configuration. Did you mean users?"),
+    ({"users": [{"number": "201"}, {"number": "201"}]}, (), "users[1].number: '201' is also users[0]"),
+    ({"users": [{"first_name": "Ada"}]}, (), "users[0].number: is required"),
+    ({"users": [{"number": " 201"}]}, (), "users[0].number: ' 201' has blanks"),
+    ({"users": [{"number": "201", "vm_enabled": "maybe"}]}, (), "users[0].vm_enabled: must be true or false"),
+    ({"users": [{"number": "201", "frist_name": "x"}]}, (), "users[0].frist_name"),
+    ({"users": ["201"]}, (), "users[0]: must be a dict of user options, got str"),
+    ({"users": {"number": "201"}}, (), "users: must be a list of user items"),
+    ({"office_hours": []}, (), "office_hours: must be a dict"),
+    ({"users": []}, ("queues",), "purge: 'queues' is not in config"),
+])
+def test_a_bad_config_is_refused_naming_kind_index_and_option(config, purge, words):
+    with pytest.raises(SchemaError) as err:
+        pbx.validate(config, purge)
+    assert words in str(err.value)
+
+
+def test_a_good_config_gives_items_in_dependency_order():
+    items = pbx.validate({"users": [{"number": "201"}], "departments": [{"name": "Sales"}],
+                          "office_hours": {"time_zone_id": "UTC"}}, ())
+    assert [(item.kind.name, item.identity) for item in items] == [
+        ("departments", "Sales"), ("users", "201"), ("office_hours", None)]
+    assert items[1].label == "users[0]" and items[1].header == "users 201"
