@@ -19,6 +19,7 @@ import re
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLAUSE, FakeResponse, FakeXapi, odata_error
 
 ROUTE = re.compile(r"^/xapi/v1/(\w+)(?:\((?:(\w+)=)?('(?:[^']|'')*'|-?\d+)\))?$")
+FUNCTION = re.compile(r"^/xapi/v1/(\w+)/(Pbx\.\w+)\((\w+)=('(?:[^']|'')*')\)$")
 
 
 def _literal(text):
@@ -38,6 +39,7 @@ class FakePbx(FakeXapi):
         self.singletons = copy.deepcopy(singletons or {})
         self.post_answers_entity = post_answers_entity
         self.refused_on_post = {}      # set name -> properties a POST refuses (as POST /Users does)
+        self.functions = {}            # (set name, function, argument) -> what it answers (Pbx.InitTrunk)
 
     def key_of(self, set_name):
         return self.keys.get(set_name, "Id")
@@ -47,7 +49,9 @@ class FakePbx(FakeXapi):
         entity = copy.deepcopy(entity)
         key = self.key_of(set_name)
         if entity.get(key) is None:
-            entity[key] = max([k for k in entities if isinstance(k, int)] or [0]) + 1
+            number = max([k for k in entities if isinstance(k, int)] or [0]) + 1
+            # a set keyed by text (as its first entity shows) gets a text key
+            entity[key] = "k%d" % (len(entities) + 1) if any(isinstance(k, str) for k in entities) else number
         entities[entity[key]] = entity
         return entity
 
@@ -55,6 +59,11 @@ class FakePbx(FakeXapi):
         return self.sets.get(set_name, {}).get(key)
 
     def route(self, call):
+        function = FUNCTION.match(call.path)
+        if function and call.method == "GET":
+            name, operation, value = function.group(1), function.group(2), _literal(function.group(4))
+            answer = self.functions.get((name, operation, value))
+            return FakeResponse(200, copy.deepcopy(answer)) if answer is not None else odata_error(404, "No template")
         match = ROUTE.match(call.path)
         if not match:
             return odata_error(404, "No route for %s" % call.path)

@@ -26,11 +26,24 @@ PARAMETERS = registry.entity_set("Parameters")
 BLOCKED = registry.entity_set("BlackListNumbers")
 BACKUPS = registry.entity_set("Backups")
 HOURS = registry.singleton("OfficeHours")
+TRUNKS = registry.entity_set("Trunks")
 MEMBERSHIP = [{"GroupId": 2, "Name": "DEFAULT", "Rights": {"RoleName": "users"}}]
 
 
 def dropped():
     return requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
+
+
+def posts_applied_then_dropped(route):
+    """A route that applies each POST, then drops the connection before the answer."""
+    def store_then_drop(call):
+        answer = route(call)
+        if call.method == "POST":
+            raise dropped()
+        return answer
+
+    store_then_drop.undropped = route
+    return store_then_drop
 
 
 @pytest.fixture
@@ -89,31 +102,43 @@ def test_check_match_parses_scalar_properties():
     assert reconcile.check_match(GROUPS, {"Id": "3"}) == {"Id": 3}  # computed, but a lookup may name it
 
 
-@pytest.mark.parametrize("match, option, words", [
-    (None, "match", ["must be a non-empty dict of property: value"]),
-    ({}, "match", ["must be a non-empty dict"]),
-    ("Number=101", "match", ["must be a non-empty dict"]),
-    ({"Numbr": "101"}, "match.Numbr", ["'Numbr' is not a property of Pbx.User. Did you mean Number?"]),
-    ({"Groups": [{"GroupId": 2}]}, "match.Groups", ["matched by a single scalar property", "Groups is not one"]),
-    ({"Phones": []}, "match.Phones", ["single scalar property"]),
-    ({"AgentSettings": {}}, "match.AgentSettings", ["single scalar property"]),
-    ({"Number": None}, "match.Number", ["cannot be null in a match"]),
-    ({"QueueStatus": "Sleeping"}, "match.QueueStatus", ["'Sleeping' is not a valid value"]),
+NOT_A_DICT = "must be a non-empty dict of property: value, e.g. {Number: '101'}."
+NOT_SCALAR = "an entity can only be matched by a single scalar property (text, number, boolean, enum); %s is not one."
+
+
+@pytest.mark.parametrize("match, option, message", [
+    (None, "match", NOT_A_DICT),
+    ({}, "match", NOT_A_DICT),
+    ("Number=101", "match", NOT_A_DICT),
+    ({"Groups": [{"GroupId": 2}]}, "match.Groups", NOT_SCALAR % "Groups"),
+    ({"Tags": "MS"}, "match.Tags", NOT_SCALAR % "Tags"),
+    ({"Phones": []}, "match.Phones", NOT_SCALAR % "Phones"),
+    ({"AgentSettings": {}}, "match.AgentSettings", NOT_SCALAR % "AgentSettings"),
+    ({"Number": None}, "match.Number", "cannot be null in a match."),
+    ({"QueueStatus": "Sleeping"}, "match.QueueStatus",
+     "'Sleeping' is not a valid value. Accepted: one of LoggedOut, LoggedIn."),
 ])
-def test_check_match_refuses_what_cannot_name_one_entity(match, option, words):
+def test_check_match_refuses_what_cannot_name_one_entity(match, option, message):
     with pytest.raises(SchemaError) as err:
         reconcile.check_match(USERS, match)
     assert err.value.option == option
-    for word in words:
-        assert word in str(err.value)
+    assert str(err.value) == "%s: %s" % (option, message)
+
+
+def test_check_match_of_an_unknown_property_offers_close_matches():
+    with pytest.raises(SchemaError) as err:
+        reconcile.check_match(USERS, {"Numbr": "101"})
+    assert str(err.value).startswith("match.Numbr: 'Numbr' is not a property of Pbx.User. Did you mean Number?")
 
 
 def test_check_match_offers_only_scalar_names():
     with pytest.raises(SchemaError) as err:
         reconcile.check_match(USERS, {"Gropus": 1}, option="items[0].match")
     assert err.value.option == "items[0].match.Gropus"
-    accepted = str(err.value).split("Accepted: ")[1]
-    assert "Number" in accepted and "Groups" not in accepted and "Phones" not in accepted
+    accepted = str(err.value).split("Accepted: ")[1].rstrip(".").split(", ")
+    assert "Number" in accepted and "QueueStatus" in accepted and "VMEnabled" in accepted
+    for other in ("Groups", "Phones", "Tags", "AgentSettings"):
+        assert other not in accepted
 
 
 # -- find ---------------------------------------------------------------------------------------
@@ -435,17 +460,9 @@ def test_a_lost_post_answer_is_looked_up_before_posting_again(pbx):
 
 
 def test_a_lost_post_answer_of_a_created_entity_is_not_posted_again(pbx):
-    original = pbx.route
-
-    def store_then_drop(call):
-        answer = original(call)
-        if call.method == "POST":
-            raise dropped()
-        return answer
-
-    pbx.route = store_then_drop
+    pbx.route = posts_applied_then_dropped(pbx.route)
     plan, entity = run(pbx, PARAMETERS, None, {"Name": "NEW", "Value": "1"})
-    pbx.route = original
+    pbx.route = pbx.route.undropped
     assert [c.method for c in pbx.api_calls()] == ["POST", "GET", "GET"]
     assert pbx.api_calls()[1].query["$filter"] == "Name eq 'NEW'"
     assert entity["Id"] == 8 and len(pbx.sets["Parameters"]) == 2
@@ -459,12 +476,63 @@ def test_a_lost_post_answer_of_a_string_keyed_entity_reads_it_by_its_key(pbx):
     assert entity["Id"] == "b2"
 
 
+def test_a_lost_post_answer_of_a_string_keyed_entity_without_its_key_is_posted_again(pbx):
+    pbx.fail(dropped(), method="POST")
+    plan, entity = run(pbx, BLOCKED, None, {"CallerId": "0901"})
+    assert [c.method for c in pbx.api_calls()] == ["POST", "POST", "GET"]
+
+
+def test_a_lost_post_answer_is_looked_up_by_the_sets_identity(pbx):
+    pbx.route = posts_applied_then_dropped(pbx.route)
+    plan, entity = run(pbx, USERS, None, {"Number": "102", "FirstName": "Cy"})
+    pbx.route = pbx.route.undropped
+    assert [(c.method, c.path) for c in pbx.api_calls()] == [
+        ("POST", "/xapi/v1/Users"), ("GET", "/xapi/v1/Users(Number='102')"), ("GET", "/xapi/v1/Users(12)")]
+    assert len(pbx.sets["Users"]) == 3
+
+
+def test_natural_key_follows_a_dotted_path():
+    trunk = {"Number": "1", "Gateway": {"Name": "Provider"}, "Empty": None, "Text": "x"}
+    assert reconcile.natural_key(trunk, "Gateway.Name") == "Provider"
+    assert reconcile.natural_key(trunk, "Number") == "1"
+    assert reconcile.natural_key(trunk, "Empty.Name") is None and reconcile.natural_key(trunk, "Text.Name") is None
+    assert reconcile.natural_key(trunk, "Missing") is None
+
+
 def test_a_lost_post_answer_without_an_identity_is_posted_again(pbx):
     contacts = registry.entity_set("Contacts")
     pbx.sets["Contacts"] = {}
     pbx.fail(dropped(), method="POST")
     plan, entity = run(pbx, contacts, None, {"FirstName": "Ann"})
     assert [c.method for c in pbx.api_calls()] == ["POST", "POST", "GET"]
+
+
+def test_a_trunk_is_created_from_the_template_the_pbx_builds(pbx):
+    pbx.sets["Trunks"] = {}
+    pbx.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = {
+        "Id": 0, "Number": None, "Direction": "Both", "IsOnline": False, "Gateway": {"Host": "", "Port": 5060},
+        "@odata.context": "$metadata#Pbx.Trunk"}
+    lookup = Lookup(TRUNKS, match={"Number": "10005"})
+    plan = reconcile.plan(TRUNKS, None, {"Gateway": {"Host": "sip.example.net"}}, lookup=lookup,
+                          create_args={"template": "generic.pv.xml"})
+    assert plan.create_args == {"template": "generic.pv.xml"}
+    entity = reconcile.execute(client_of(pbx), TRUNKS, plan)
+    assert [(c.method, c.path) for c in pbx.api_calls()] == [
+        ("GET", "/xapi/v1/Trunks/Pbx.InitTrunk(template='generic.pv.xml')"), ("POST", "/xapi/v1/Trunks"),
+        ("GET", "/xapi/v1/Trunks(1)")]
+    assert pbx.api_calls()[1].json == {"Number": "10005", "Direction": "Both", "Gateway": {"Host": "sip.example.net", "Port": 5060}}
+    assert entity["Gateway"]["Host"] == "sip.example.net" and entity["Id"] == 1
+
+
+def test_a_template_create_without_its_template_is_refused():
+    lookup = Lookup(TRUNKS, match={"Number": "10005"})
+    with pytest.raises(PlanError) as err:
+        reconcile.plan(TRUNKS, None, {}, lookup=lookup)
+    assert str(err.value) == ("template: the trunk Number '10005' does not exist yet; creating it needs template "
+                              "(the PBX builds a new trunk from it).")
+    with pytest.raises(PlanError):
+        reconcile.plan(TRUNKS, None, {}, lookup=lookup, create_args={"template": ""})
+    assert reconcile.plan(APPS, None, {"Number": "1", "Name": "x"}, create_args={"template": "t"}).create_args == {"template": "t"}
 
 
 # -- the diff ------------------------------------------------------------------------------------------
