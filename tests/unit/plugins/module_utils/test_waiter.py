@@ -122,11 +122,21 @@ def test_errors_that_do_not_move_are_reported_after_the_grace_period(fake):
     assert waiter.compiler_errors(entity) == ["E: (line 7) ; expected", "E: (line 9) } expected"]
 
 
-def test_a_timeout_shorter_than_the_grace_period_reports_unchanged_errors_at_the_timeout(fake):
+def test_errors_on_record_within_a_timeout_shorter_than_the_grace_period_are_a_timeout(fake):
+    """A slow compile: the errors of the previous script are still on record when the task stops waiting."""
     fake.apps[1].update(FAILURE)
     clock = Clock()
     entity, outcome = wait(fake, clock, before=waiter.status(fake.apps[1]), timeout=3)
-    assert outcome == waiter.UNCHANGED_ERRORS and sum(clock.sleeps) == pytest.approx(3)
+    assert outcome == waiter.TIMEOUT and sum(clock.sleeps) == pytest.approx(3)
+
+
+def test_settle_of_a_slow_compile_blames_no_stale_errors_on_the_new_script(fake):
+    fake.apps[1].update(FAILURE)
+    fake.compiler = lambda script: None
+    entity, errors, outcome = write_and_settle(fake, "fixed", 1)
+    assert (outcome, errors) == (waiter.TIMEOUT, [])
+    assert waiter.failure_message(SCHEMA, entity, errors, outcome, 1) == (
+        "compilation_timeout: the PBX did not finish compiling Call Flow App 8100 within 1 seconds.")
 
 
 def test_the_poll_interval_grows_by_half_up_to_five_seconds(fake):
@@ -169,7 +179,7 @@ def test_failure_message_for_each_outcome():
     assert waiter.failure_message(SCHEMA, entity, errors, waiter.UNCHANGED_ERRORS, 60) == (
         "The PBX still reports these compiler errors for Call Flow App 8100, unchanged 10 seconds after the script was "
         "saved (the PBX has not compiled the new script, or it fails the same way as the one before): E: one | E: two lines")
-    assert "unchanged 3 seconds after" in waiter.failure_message(SCHEMA, entity, errors, waiter.UNCHANGED_ERRORS, 3)
+    assert "unchanged 10 seconds after" in waiter.failure_message(SCHEMA, entity, errors, waiter.UNCHANGED_ERRORS, 3)
     assert waiter.failure_message(SCHEMA, entity, errors, waiter.COMPILED, 60) == (
         "The PBX could not compile the script of Call Flow App 8100: E: one | E: two lines")
     assert waiter.failure_message(SCHEMA, entity, [], waiter.TIMEOUT, 45) == (
