@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.threecx.xapi.plugins.modules import callflow_apps
@@ -283,3 +285,84 @@ def test_an_unknown_department_is_refused_naming_the_item_before_any_write(fake)
     result = run(fake, apps=[dict(number="8500", name="A"), dict(number="8501", name="B", departments=["Salse"])])
     assert result.rc == 1 and "apps[1]: departments[0].name: no department named 'Salse' (have: Sales)" in result["msg"]
     assert fake.writes() == []
+
+
+# -- what mutation testing showed untested -----------------------------------------------------
+
+@pytest.mark.parametrize("bad, message", [
+    ("9003", "apps[2]: must be a dict of callflow_app options, got str."),
+    (dict(routing_type="Forward"), "apps[2]: one of the following is required: id, number, name"),
+    (dict(number="9003", groups=[{"GroupId": 2}], departments=["Sales"]),
+     "apps[2]: parameters are mutually exclusive: groups|departments"),
+])
+def test_a_bad_item_is_refused_with_the_exact_reason(fake, bad, message):
+    result = run(fake, wanted(0, 2) + [bad])
+    assert result.rc == 1 and result["msg"] == message and fake.calls == []
+
+
+def test_an_unsupported_option_is_named_with_the_supported_ones(fake):
+    result = run(fake, [dict(number="9000", colour="red", size=3)])
+    assert result["msg"].startswith("apps[0]: unsupported option(s) colour, size. Supported: compilation_timeout, ")
+    assert ", wait_for_compilation." in result["msg"]
+
+
+def test_an_ambiguous_name_is_refused_with_the_exact_reason(fake):
+    fake.add(Number="9500", Name="App 3")
+    result = run(fake, [dict(name="App 3", routing_type="Forward")])
+    assert result["msg"] == "apps[0]: 2 apps have name 'App 3' (ids 4, 251); give id to pick one."
+
+
+def test_purge_with_an_empty_list_names_the_danger(fake):
+    result = run(fake, [], purge=True)
+    assert result["msg"] == "purge: refused with an empty apps list, which would delete every call flow app on the PBX."
+
+
+def test_an_item_named_by_a_missing_id_is_not_created(fake):
+    result = run(fake, [dict(id=999, number="9999", name="New")])
+    assert result.rc == 1 and result["msg"].startswith("apps[0]: id: no Call Flow App has Id 999.")
+    assert fake.writes() == []
+
+
+def test_an_absent_item_whose_other_identity_differs_is_not_deleted(fake):
+    result = run(fake, [dict(number="9001", name="Someone else", state="absent")])
+    assert result.rc == 1 and "has Name 'App 1', not 'Someone else'; nothing was deleted" in result["msg"]
+    assert fake.writes() == []
+
+
+def test_a_number_given_as_a_yaml_number_warns(fake):
+    result = run(fake, [dict(number=9000, name="App 0")])
+    assert result.rc == 0 and result["changed"] is False
+    assert len(result["warnings"]) == 1 and "number: 9000 was given as a number" in json.dumps(result["warnings"])
+
+
+def test_the_diff_holds_each_changed_script_line_by_line_unless_diff_script_is_false(fake):
+    apps = wanted(0, 2)
+    apps[0]["script_code"] = "class Changed { }\n"
+    apps[1].update(script_code="class Hidden { }\n", diff_script=False)
+    result = run(fake, apps, diff=True)
+    assert [d["before_header"] for d in result["diff"]] == [
+        "call_flow_app 9000", "call_flow_app 9000 ScriptCode", "call_flow_app 9001"]
+    assert result["diff"][1]["after"] == "class Changed { }\n"
+    assert "class Hidden" not in result.stdout
+    assert isinstance(result["results"][0]["diff"], list) and isinstance(result["results"][1]["diff"], dict)
+
+
+def test_the_failure_report_of_a_half_done_run_keeps_the_diff(fake):
+    fake.fail(odata_error(400, "Name:\nWARNINGS.XAPI.INVALID"), method="PATCH", path="CallFlowApps(2)")
+    result = run(fake, wanted(0, 2, name="Changed"), diff=True)
+    assert result.rc == 1
+    assert [r["diff"]["after"]["Name"] for r in result["results"]] == ["Changed"]
+    assert [d["after"]["Name"] for d in result["diff"]] == ["Changed"]
+
+
+def test_a_secret_an_item_gives_is_hidden_where_the_pbx_echoes_it(fake):
+    fake.trunks = [{"Id": 55, "Number": "10000", "Gateway": {"Name": "Provider A"}}]
+    fake.fail(odata_error(400, "Trunk: password s3cr3t-trunk-pw is refused"), method="PATCH")
+    result = run(fake, [dict(number="9000", trunk={"Number": "10000", "AuthPassword": {"Value": "s3cr3t-trunk-pw"}})])
+    assert result.rc == 1 and "s3cr3t-trunk-pw" not in result.stdout and "password" in result["msg"]
+
+
+def test_a_new_app_given_a_yaml_number_is_created_with_its_text(fake):
+    result = run(fake, [dict(number=9999, name="New")])
+    assert result.rc == 0, result.stdout
+    assert writes(fake) == [("POST", "/CallFlowApps", {"Number": "9999", "Name": "New"})]
