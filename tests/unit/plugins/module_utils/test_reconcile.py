@@ -15,7 +15,7 @@ import requests
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SECRET_MASK, SchemaError, text_digest
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SECRET_MASK, EntitySchema, SchemaError, text_digest
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import FakeResponse, make_client, odata_error
 
@@ -202,6 +202,57 @@ def test_find_of_a_singleton_reads_it(pbx):
         reconcile.read(client_of(pbx), HOURS)  # a singleton always exists: a 404 is an error
 
 
+def trunks_pbx():
+    return FakePbx(sets={"Trunks": [dict(Id=55, Number="10000", Gateway={"Name": "Provider A"}, RoutingRules=[]),
+                                    dict(Id=56, Number="10001", Gateway={"Name": "Provider B"}),
+                                    dict(Id=57, Number="10002", Gateway=None)]})
+
+
+def test_find_leaves_read_only_relations_out_of_every_read():
+    pbx = trunks_pbx()
+    client = client_of(pbx)
+    reconcile.find(client, TRUNKS, Lookup(TRUNKS, key=55))
+    reconcile.find(client, TRUNKS, Lookup(TRUNKS, match={"Number": "10001"}))
+    reconcile.find(client, TRUNKS, Lookup(TRUNKS, match={"Number": "10001", "Direction": "Both"}))
+    expand = ",".join(TRUNKS.projection(computed_navigation=False)[1])
+    assert "RoutingRules" in ",".join(TRUNKS.projection()[1]) and "RoutingRules" not in expand
+    assert [c.query.get("$expand") for c in pbx.api_calls()] == [expand, expand, expand]
+    assert [c.path for c in pbx.api_calls()] == [
+        "/xapi/v1/Trunks(55)", "/xapi/v1/Trunks(Number='10001')", "/xapi/v1/Trunks"]
+
+
+def test_find_by_an_alternate_key_selects_what_a_select_only_property_needs():
+    pbx = FakePbx(sets={"CallFlowApps": [dict(Id=5, Number="8100", Name="Night")]})
+    apps_by_number = EntitySchema("CallFlowApps", "/CallFlowApps", APPS.name, key="Id", alt_keys=("Number",),
+                                  verbs=APPS.verbs, build=lambda: list(APPS.fields.values()))
+    reconcile.find(client_of(pbx), apps_by_number, Lookup(apps_by_number, match={"Number": "8100"}))
+    call = pbx.api_calls()[0]
+    assert call.path == "/xapi/v1/CallFlowApps(Number='8100')"
+    select, expand = APPS.projection(computed_navigation=False)
+    assert (call.query["$select"], call.query["$expand"]) == (",".join(select), ",".join(expand))
+
+
+def test_find_by_a_nested_property_matches_on_the_client():
+    pbx = trunks_pbx()
+    trunk = reconcile.find(client_of(pbx), TRUNKS, Lookup(TRUNKS, match={"Gateway.Name": "Provider B"}))
+    assert trunk["Id"] == 56
+    call = pbx.api_calls()[0]
+    assert "$filter" not in call.query and call.query["$orderby"] == "Id"
+    assert call.query["$expand"] == ",".join(TRUNKS.projection(computed_navigation=False)[1])
+    assert reconcile.find(client_of(pbx), TRUNKS, Lookup(TRUNKS, match={"Gateway.Name": "Nobody"})) is None
+    found = reconcile.find(client_of(pbx), TRUNKS, Lookup(TRUNKS, match={"Gateway.Name": "Provider A", "Number": "10000"}))
+    assert found["Id"] == 55
+    assert reconcile.find(client_of(pbx), TRUNKS, Lookup(TRUNKS, match={"Gateway.Name": "Provider A", "Number": "10001"})) is None
+
+
+def test_find_by_filter_orders_by_the_sets_own_key(pbx):
+    pbx.sets["Backups"]["tuesday.zip"] = dict(FileName="tuesday.zip", Size=10)
+    with pytest.raises(PlanError) as err:
+        reconcile.find(client_of(pbx), BACKUPS, Lookup(BACKUPS, match={"Size": 10}))
+    assert "(ids monday.zip, tuesday.zip)" in str(err.value)
+    assert pbx.api_calls()[0].query["$orderby"] == "FileName"
+
+
 # -- find_many --------------------------------------------------------------------------------------
 
 def test_find_many_matches_by_key_or_identity_in_one_paged_read(pbx):
@@ -308,6 +359,16 @@ def test_plan_refuses_a_change_of_a_create_only_property_naming_the_id():
     with pytest.raises(PlanError) as err:
         reconcile.plan(USERS, current, {"Number": "200"}, lookup=Lookup(USERS, match={"Number": "200"}, option="properties"))
     assert str(err.value).startswith("properties: the user with Id 10")
+
+
+def test_plan_compares_by_the_rules_given_for_this_entity():
+    queues = registry.entity_set("Queues")
+    current = dict(Id=4, Number="800", Agents=[{"Number": "100"}, {"Number": "101"}])
+    hunt = [{"Number": "101"}, {"Number": "100"}]
+    assert reconcile.plan(queues, current, {"Agents": hunt}).action == "none"
+    plan = reconcile.plan(queues, current, {"Agents": hunt}, rules={"Agents": "ordered_by_key"})
+    assert plan.action == "update" and plan.changes == {"Agents": hunt}
+    assert plan.predicted["Agents"] == hunt
 
 
 def test_plan_update_sends_a_concealed_secret_only_with_update_secrets_always():

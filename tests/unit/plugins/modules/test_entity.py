@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.threecx.xapi.plugins.modules import entity
@@ -148,3 +150,9 @@ def test_a_server_error_fails_the_task_with_its_fields(pbx):
     result = run(pbx, entity_set="Groups", match={"Name": "Support"})
     assert result.rc == 1 and "Name: WARNINGS.XAPI.ALREADY_IN_USE" in result["msg"]
     assert result["error"]["method"] == "POST" and result["error"]["path"] == "/xapi/v1/Groups"
+
+
+def test_a_number_given_for_a_text_property_warns(pbx):
+    result = run(pbx, entity_set="Users", id=3, properties={"FirstName": 42})
+    assert result.rc == 0 and writes(pbx) == [("PATCH", "/Users(3)", {"FirstName": "42"})]
+    assert len(result["warnings"]) == 1 and "properties.FirstName: 42 was given as a number" in json.dumps(result["warnings"])

@@ -104,3 +104,18 @@ def test_bad_input_fails_before_any_request(pbx, args, words):
 def test_runs_the_same_in_check_mode(pbx):
     result = run(pbx, check_mode=True, entity_set="Users", match={"Number": "100"})
     assert result.rc == 0 and [u["Id"] for u in result["entities"]] == [1]
+
+
+def test_a_read_by_id_or_of_a_singleton_sends_the_projection_and_changes_nothing(pbx):
+    result = run(pbx, entity_set="Users", id=2, select=["Id", "Number"], expand=["Phones"])
+    assert result["changed"] is False and result["entity"]["Number"] == "101"
+    assert (pbx.api_calls()[0].query["$select"], pbx.api_calls()[0].query["$expand"]) == ("Id,Number", "Phones")
+    hours = run(pbx, singleton="OfficeHours")
+    assert hours["changed"] is False
+    assert pbx.api_calls()[-1].query["$expand"] == ",".join(registry.singleton("OfficeHours").projection()[1])
+
+
+def test_a_set_keyed_by_text_is_listed_in_the_order_of_its_key(pbx):
+    result = run(pbx, entity_set="Backups")
+    assert [b["FileName"] for b in result["entities"]] == ["monday.zip"]
+    assert pbx.api_calls()[0].query["$orderby"] == "FileName"
