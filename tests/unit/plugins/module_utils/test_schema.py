@@ -788,3 +788,134 @@ def test_field_defaults():
     assert not Field("A", computed=True).settable and not Field("A", runtime=True).settable
     assert Field("A").schema is None and Field("A", "object").schema is None
     assert f("Address").schema is TABLE["T.Address"]
+
+
+# -- what mutation testing showed untested ----------------------------------------------------
+
+def test_field_defaults_of_a_field_built_here():
+    plain = Field("A")
+    assert (plain.kind, plain.nullable, plain.create_only, plain.min_items, plain.description, plain.max_length) == (
+        "string", True, False, 0, "", None)
+    assert plain.parse(None) is None and Field("A", many=True).parse([]) == [] and plain.parse("x" * 5000) == "x" * 5000
+    described = Field("A", description="d", max_length=3)
+    assert (described.description, described.max_length) == ("d", 3)
+
+
+def test_with_compare_answers_a_copy_compared_by_another_rule():
+    hunt = Field("Hunt", "object", ref="T.Member", many=True, key="Number", resolve=TABLE.__getitem__)
+    ordered = hunt.with_compare(schema.ORDERED_BY_KEY)
+    assert ordered is not hunt and hunt.compare == schema.SET_BY_KEY and ordered.compare == schema.ORDERED_BY_KEY
+    assert hunt.equal(MEMBERS, [{"Number": "101"}, {"Number": "100"}])
+    assert not ordered.equal(MEMBERS, [{"Number": "101"}, {"Number": "100"}])
+
+
+def test_changes_compare_by_the_rules_given():
+    queue = EntitySchema("Q", "/Q", "T.Q", key="Id", fields=[
+        Field("Hunt", "object", ref="T.Member", many=True, key="Number", resolve=TABLE.__getitem__), Field("Name")])
+    current = {"Id": 1, "Hunt": MEMBERS, "Name": "q"}
+    reordered = {"Hunt": [{"Number": "101"}, {"Number": "100"}], "Name": "q"}
+    assert queue.changes(current, reordered) == {}
+    assert queue.changes(current, reordered, rules={"Hunt": schema.ORDERED_BY_KEY}) == {
+        "Hunt": [{"Number": "101", "Rights": {"RoleName": "managers"}}, {"Number": "100", "Rights": {"RoleName": "users"}}]}
+    assert queue.changes(current, dict(reordered, Name="r"), rules={"Name": schema.TEXT}) == {"Name": "r"}
+
+
+def test_the_elements_of_a_list_warn_where_they_stand():
+    warnings = []
+    assert Field("Ids", many=True).parse([1, "2"], warnings=warnings) == ["1", "2"]
+    assert len(warnings) == 1 and warnings[0].startswith("Ids[0]: 1 was given as a number")
+    warnings = []
+    assert THING.desired({"name": 5}, warnings) == {"Name": "5"} and warnings[0].startswith("name: 5 was given")
+
+
+def test_a_list_of_objects_without_a_key_takes_any_elements():
+    routes = Field("Routes", "object", ref="T.Geo", many=True, resolve=TABLE.__getitem__)
+    assert routes.parse([{"Lat": 1}, {"Lat": 2}, {"Lat": 1}]) == [{"Lat": 1}, {"Lat": 2}, {"Lat": 1}]
+
+
+def test_write_keeps_a_computed_collection_key():
+    holidays = Field("Holidays", "object", ref="T.Trunk", many=True, key="Id", resolve=TABLE.__getitem__)
+    assert holidays.write(None, [{"Id": 3, "Name": "x"}]) == [{"Id": 3, "Name": "x"}]
+    assert holidays.write([{"Id": 3, "Name": "old", "Number": "1"}], [{"Id": 3}]) == [{"Id": 3, "Number": "1", "Name": "old"}]
+
+
+def test_the_view_of_a_collection_shows_what_any_element_named():
+    view = f("Members").view(MEMBERS, [{"Number": "100", "Rights": {"RoleName": "x"}}, {"Number": "101"}])
+    assert view == [{"Number": "100", "Rights": {"RoleName": "users"}}, {"Number": "101", "Rights": {"RoleName": "managers"}}]
+
+
+def test_a_concealed_secret_does_not_end_the_comparison():
+    define("T.Sip2", field("Password", secret=True), field("Host"))
+    assert not TABLE["T.Sip2"].is_subset({"Password": "new", "Host": "h"}, {"Password": "****", "Host": "g"})
+    assert THING.changes({"Id": 1, "Secret": "****", "Name": "Old"}, {"Secret": "s", "Name": "New"}) == {"Name": "New"}
+
+
+def test_writable_and_project_go_on_after_a_property_they_leave_out():
+    assert TABLE["T.Member"].writable({"Unknown": 1, "Number": "1", "Name": "x", "Rights": {"RoleName": "u"}}) == {
+        "Number": "1", "Rights": {"RoleName": "u"}}
+    assert THING.project({"Name": "n", "Codes": ["a"]}, {"Missing": 1, "Name": None, "Codes": None}) == {
+        "Name": "n", "Codes": ["a"]}
+
+
+def test_project_views_each_property_by_its_field():
+    projected = THING.project({"Members": list(reversed(MEMBERS))}, {"Members": [{"Number": "100"}]})
+    assert projected == {"Members": [{"Number": "100"}, {"Number": "101"}]}
+
+
+def test_results_share_nothing_with_their_inputs():
+    current = {"Id": 1, "Codes": ["a"], "Address": {"Street": "s", "Geo": {"Lat": 1}}, "Extra": {"k": [1]},
+               "Steps": ["kept"], "Stats": {"Lat": 1}}
+    desired = {"Codes": ["b"], "Address": {"City": "c"}, "Extra": {"k": [2]}}
+    outputs = [THING.predict(current, desired), THING.writable(current), THING.writable(desired),
+               f("Codes").predict(None, desired["Codes"]), f("Codes").write(None, desired["Codes"]),
+               f("Name").predict(None, ["x"]), TABLE["T.Address"].merge(current["Address"], {"City": "c"}),
+               schema.deep_merge(current, desired), schema.deep_merge(None, desired),
+               TABLE["T.Address"].merge({"Street": "s"}, {"Unknown": [1]}), f("Address").predict(None, {"Geo": {"Lat": 2}})]
+    before = repr((current, desired))
+    for output in outputs:
+        for value in (output.values() if isinstance(output, dict) else output):
+            if isinstance(value, list):
+                value.append("changed")
+            elif isinstance(value, dict):
+                value["changed"] = True
+                for inner in value.values():
+                    if isinstance(inner, (dict, list)):
+                        inner.append("x") if isinstance(inner, list) else inner.update(x=1)
+    assert repr((current, desired)) == before
+
+
+def test_an_entity_schemas_key_is_an_integer_unless_said_otherwise():
+    assert EntitySchema("S", "/S", "T.S", key="Id", fields=[]).path(5) == "/S(5)"
+    assert EntitySchema("S", "/S", "T.S", key="Id", key_type="string", fields=[]).path(5) == "/S('5')"
+
+
+@pytest.mark.parametrize("api, given, message", [
+    ("Name", True, "Name: must be a string, got a boolean. Accepted: a string."),
+    ("Small", True, "Small: must be an integer, got a boolean. Accepted: an integer from 0 to 255."),
+    ("Small", "x", "Small: must be an integer, got 'x'. Accepted: an integer from 0 to 255."),
+    ("Small", 300, "Small: 300 is out of range. Accepted: an integer from 0 to 255."),
+    ("Kind", 3, "Kind: must be a string, got a number. Accepted: one of Alpha, Beta, Gamma."),
+    ("Kind", "Alpha,Beta", "Kind: 'Alpha,Beta' is not a valid value (did you mean Alpha?). Accepted: one of Alpha, Beta, Gamma."),
+    ("Presence", "x", None),
+])
+def test_exact_refusals(api, given, message):
+    if message is None:
+        assert str(error_of(THING.parse, {api: given}, "p")) == (
+            "p.Presence: is runtime state the PBX keeps, not configuration; it cannot be set here.")
+        return
+    assert str(error_of(f(api).parse, given)) == message
+
+
+def test_unknown_name_message_exactly():
+    assert schema.unknown_name_message("Nmae", ["Name", "Names", "Id"], "a property of X") == (
+        "'Nmae' is not a property of X. Did you mean Name or Names? Accepted: Id, Name, Names.")
+    assert schema.unknown_name_message("Zzz", ["Name", "Id"], "a property of X") == (
+        "'Zzz' is not a property of X. Accepted: Id, Name.")
+
+
+def test_helpers_at_their_edges():
+    assert schema.type_name(object()) == "object"
+    assert schema.normalize_text("Xray\nSAX") == "Xray\nSAX"
+    assert schema.scalar_equal(None, "None") is False and schema.scalar_equal("None", None) is False
+    assert schema.scalar_equal("a", 1) is False and schema.scalar_equal(1, "1") is True
+    assert f("Codes").equal([None], ["None"]) is False
