@@ -15,7 +15,7 @@ import requests
 
 from ansible_collections.threecx.xapi.plugins.module_utils import client as client_module
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError, XapiOutcomeUnknown, parse_retry_after
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import FakeResponse, FakeXapi, make_client
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, FakeResponse, FakeXapi, make_client
 
 NOW = 1800000000.0
 
@@ -159,3 +159,189 @@ def test_an_unparsable_retry_after_falls_back_to_the_backoff(fake):
     fake.fail(FakeResponse(503, headers={"Retry-After": "4"}), method="GET")
     make_client(fake, backoff=1.0).get("/CallFlowApps")
     assert fake.sleeps == [1.0, 4.0]
+
+
+# -- what mutation testing showed untested ---------------------------------------------------
+
+class SessionSpy(FakeXapi):
+    """A FakeXapi that also records the keyword arguments each request was sent with."""
+
+    def __init__(self, **kwargs):
+        super(SessionSpy, self).__init__(**kwargs)
+        self.sent = []
+
+    def request(self, method, url, **kwargs):
+        self.sent.append(kwargs)
+        return super(SessionSpy, self).request(method, url, **kwargs)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("HTTPSConnectionPool: Max retries exceeded (Caused by NameResolutionError('pbx'))", "the host name was not found"),
+    ("[Errno -2] Name or service not known", "the host name was not found"),
+    ("('Connection aborted.', ConnectionResetError(104))", "the connection was dropped"),
+    ("RemoteDisconnected('Remote end closed connection without response')", "the connection was dropped"),
+    ("Read timed out. (read timeout=30)", "no answer within the timeout"),
+    ("Caused by NewConnectionError('Failed to establish a new connection')", "no connection could be made"),
+    ("something else entirely", "ConnectionError"),
+])
+def test_a_connection_failure_is_described_in_plain_words(fake, text, reason):
+    fake.fail(requests.exceptions.ConnectionError(text), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake, retries=0).get("/CallFlowApps")
+    assert err.value.message == "GET /xapi/v1/CallFlowApps failed after 1 attempt(s): %s." % reason
+    assert (err.value.method, err.value.path) == ("GET", "/xapi/v1/CallFlowApps")
+    assert err.value.hint == "Check that base_url is reachable from the Ansible host and the port is right."
+
+
+@pytest.mark.parametrize("text, resent", [
+    ("Caused by NewConnectionError('Failed to establish a new connection')", True),
+    ("[Errno 111] Connection refused", True),
+    ("Caused by NameResolutionError('pbx')", True),
+    ("('Connection aborted.', RemoteDisconnected('closed'))", False),
+])
+def test_a_post_is_sent_again_only_when_it_never_left(fake, text, resent):
+    fake.fail(requests.exceptions.ConnectionError(text), method="POST")
+    client = make_client(fake)
+    if resent:
+        client.post("/CallFlowApps", {"Number": "8200", "Name": "New"})
+    else:
+        with pytest.raises(XapiOutcomeUnknown):
+            client.post("/CallFlowApps", {"Number": "8200", "Name": "New"})
+    assert len(fake.writes()) == (2 if resent else 1)
+
+
+def test_a_request_error_names_the_request():
+    fake = FakeXapi()
+    fake.fail(requests.exceptions.SSLError("certificate verify failed"), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert (err.value.message, err.value.method, err.value.path) == (
+        "TLS error on GET /xapi/v1/CallFlowApps.", "GET", "/xapi/v1/CallFlowApps")
+    fake.fail(requests.exceptions.InvalidURL("bad"), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert (err.value.method, err.value.path) == ("GET", "/xapi/v1/CallFlowApps")
+
+
+def test_xapi_error_renders_its_hint():
+    assert str(XapiError("It failed.", hint="Do this.")) == "It failed. Hint: Do this."
+    assert XapiError("It failed.").args == ("It failed.",)
+
+
+@pytest.mark.parametrize("given, root", [
+    ("https://pbx.example.box/", "https://pbx.example.box"),
+    ("https://pbx.example.box//xapi/v1", "https://pbx.example.box"),
+    (" https://pbx.example.box/xapi/v1/ ", "https://pbx.example.box"),
+    (None, ""),
+])
+def test_normalize_base_url(given, root):
+    assert client_module.normalize_base_url(given) == root
+
+
+def test_odata_reasons_of_other_shapes():
+    assert client_module.odata_reasons({"error": "unauthorized"}) == ["unauthorized"]
+    assert client_module.odata_reasons({"error": "unauthorized", "error_description": "No."}) == ["unauthorized: No."]
+    assert client_module.odata_reasons({"error": {"message": "Top", "details": [{"target": "Name"}]}}) == ["Top"]
+
+
+def test_the_session_gets_the_timeout_and_tls_settings():
+    spy = SessionSpy()
+    make_client(spy).get("/CallFlowApps")
+    assert [(s["timeout"], s["verify"]) for s in spy.sent] == [(30, True), (30, True)]
+    assert spy.sent[1]["headers"]["Accept"] == "application/json"
+    spy = SessionSpy()
+    make_client(spy, ca_path="/etc/ca.pem", timeout=7).get("/CallFlowApps")
+    assert spy.sent[-1]["verify"] == "/etc/ca.pem" and spy.sent[-1]["timeout"] == 7
+    spy = SessionSpy()
+    make_client(spy, validate_certs=False).get("/CallFlowApps")
+    assert spy.sent[-1]["verify"] is False
+
+
+def test_the_client_counts_its_requests_and_reports_a_given_token():
+    fake = FakeXapi()
+    client = make_client(fake)
+    assert (client.request_count, client.token_expires_in) == (0, None)
+    client.get("/CallFlowApps")
+    assert client.request_count == 2 and client.token_expires_in == 3600
+    seen = []
+    client_module.XapiClient(BASE_URL, access_token="given-token", session=fake, on_token=seen.append)
+    assert seen == ["given-token"]
+
+
+def test_a_next_link_below_the_host_root_is_read_below_the_api_root(fake):
+    make_client(fake).get_url("https://pbx.example.com:5001/CallFlowApps?$skip=1")
+    make_client(fake).get_url("CallFlowApps?$skip=2")
+    assert [c.path for c in fake.api_calls()] == ["/xapi/v1/CallFlowApps", "/xapi/v1/CallFlowApps"]
+
+
+@pytest.mark.parametrize("status, hint", [
+    (400, "Check client_id and client_secret (Admin Console > Integrations > API; the key is shown once)."),
+    (401, "Check client_id and client_secret (Admin Console > Integrations > API; the key is shown once)."),
+    (403, client_module.HINTS[403]),
+    (500, None),
+])
+def test_a_failed_login_names_its_reasons_and_the_hint_that_fits(status, hint):
+    fake = FakeXapi()
+    fake.fail(FakeResponse(status, {"error": "unauthorized", "error_description": "Bad"}), path="/connect/token")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.message == "Login to the PBX failed: POST /connect/token failed with HTTP %d: unauthorized: Bad" % status
+    assert err.value.hint == hint
+
+
+@pytest.mark.parametrize("answer, message", [
+    (FakeResponse(200, ["not", "a", "dict"]), "Login to the PBX failed: the answer of POST /connect/token held no access_token."),
+    (FakeResponse(200, {"token_type": "Bearer"}), "Login to the PBX failed: the answer of POST /connect/token held no access_token."),
+    (FakeResponse(200, text="<html>"), "POST /connect/token answered HTTP 200 with a body that is not JSON."),
+])
+def test_a_login_answer_without_a_token_fails_naming_the_request(answer, message):
+    fake = FakeXapi()
+    fake.fail(answer, path="/connect/token")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert (err.value.message, err.value.status, err.value.method, err.value.path) == (message, 200, "POST", "/connect/token")
+
+
+def test_a_login_that_cannot_connect_names_the_token_request():
+    fake = FakeXapi()
+    fake.fail(dropped(), path="/connect/token", times=2)
+    with pytest.raises(XapiError) as err:
+        make_client(fake, retries=1).get("/CallFlowApps")
+    assert err.value.message == "POST /connect/token failed after 2 attempt(s): the connection was dropped."
+
+
+def test_no_token_and_no_credentials_fails_with_what_to_give():
+    with pytest.raises(XapiError) as err:
+        client_module.XapiClient(BASE_URL, session=FakeXapi()).login()
+    assert err.value.message == ("No access token and no client credentials: give client_id and client_secret, "
+                                 "or access_token.")
+
+
+def test_the_retry_after_a_fresh_login_names_the_request(fake):
+    fake.fail(FakeResponse(401), method="GET")
+    fake.fail(dropped(), method="GET", times=2)
+    with pytest.raises(XapiError) as err:
+        make_client(fake, retries=1).get("/CallFlowApps")
+    assert err.value.message == "GET /xapi/v1/CallFlowApps failed after 2 attempt(s): the connection was dropped."
+
+
+@pytest.mark.parametrize("answer", [FakeResponse(200, text=""), FakeResponse(204, {"unexpected": True})])
+def test_an_answer_without_a_body_or_a_204_is_none(fake, answer):
+    fake.fail(answer, method="GET")
+    assert make_client(fake).get("/CallFlowApps") is None
+
+
+def test_an_answer_that_is_not_json_names_status_method_and_path(fake):
+    fake.fail(FakeResponse(200, text="<html>"), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert (err.value.message, err.value.status, err.value.method, err.value.path) == (
+        "GET /xapi/v1/CallFlowApps answered HTTP 200 with a body that is not JSON.", 200, "GET", "/xapi/v1/CallFlowApps")
+
+
+def test_an_error_lists_each_reason_once(fake):
+    fake.fail(FakeResponse(400, {"error": {"message": "Top", "details": [{"message": "A", "target": "X"},
+                                                                          {"message": "B", "target": "Y"}]}}), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.message == "GET /xapi/v1/CallFlowApps failed with HTTP 400: Top; X: A; Y: B"
