@@ -15,7 +15,7 @@ import requests
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SECRET_MASK, EntitySchema, SchemaError, text_digest
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SECRET_MASK, EntitySchema, Field, SchemaError, text_digest
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import FakeResponse, make_client, odata_error
 
@@ -639,3 +639,71 @@ def test_diff_without_a_change_or_an_entity():
     assert reconcile.plan(APPS, None, {}, "absent").diff() == {"before": {}, "after": {}}
     same_text = reconcile.plan(APPS, current, {"ScriptCode": "a\r\n"})
     assert same_text.action == "none" and isinstance(same_text.diff(), dict)
+
+
+# -- what mutation testing showed untested, part two --------------------------------------------
+
+def test_a_create_refusal_without_a_lookup_names_no_entity():
+    with pytest.raises(PlanError) as err:
+        reconcile.plan(BACKUPS, None, {})
+    assert str(err.value) == "the Backups does not exist, and XAPI offers no way to create Backupss."
+    with pytest.raises(PlanError) as err:
+        reconcile.plan(TRUNKS, None, {})
+    assert str(err.value) == ("template: the trunk does not exist yet; creating it needs template "
+                              "(the PBX builds a new trunk from it).")
+
+
+def test_create_refusals_name_what_to_give():
+    with pytest.raises(PlanError) as err:
+        reconcile.plan(USERS, None, {}, lookup=Lookup(USERS, key=42, option="id"))
+    assert str(err.value).endswith("to create the user, name it by Number instead.")
+    with pytest.raises(PlanError) as err:
+        reconcile.plan(APPS, None, {"RoutingType": "DialCode"})
+    assert str(err.value) == "number, name: the Call Flow App does not exist yet and creating it needs number and name."
+
+
+def test_first_of_without_an_option_names_the_key():
+    assert Lookup.first_of(APPS, [("Id", None, 5)]).describe() == "Id 5"
+    assert Lookup.first_of(APPS, [("Number", None, "8100")]).describe() == "Number '8100'"
+
+
+def test_the_text_diff_of_every_text_property_of_a_deleted_entity():
+    notes = EntitySchema("Notes", "/Notes", "T.Notes", key="Id", verbs=("delete",), fields=[
+        Field("Id", "int", computed=True), Field("First", text_diff=True), Field("Second", text_diff=True)])
+    diff = reconcile.plan(notes, {"Id": 1, "Second": "gone"}, {}, "absent").diff()
+    assert [d.get("before_header") for d in diff[1:]] == ["Second"] and diff[1]["before"] == "gone\n"
+
+
+def test_a_re_read_after_a_write_brings_read_only_relations_too():
+    pbx = trunks_pbx()
+    plan = reconcile.plan(TRUNKS, dict(pbx.entity("Trunks", 55)), {"Direction": "Inbound"})
+    reconcile.execute(client_of(pbx), TRUNKS, plan)
+    assert "RoutingRules" in pbx.api_calls()[-1].query["$expand"]
+
+
+def test_find_many_leaves_read_only_relations_out_and_orders_by_the_key(pbx):
+    trunks = trunks_pbx()
+    reconcile.find_many(client_of(trunks), TRUNKS, [("Number", "10000")])
+    assert trunks.api_calls()[0].query["$expand"] == ",".join(TRUNKS.projection(computed_navigation=False)[1])
+    reconcile.find_many(client_of(pbx), BACKUPS, [("FileName", "monday.zip")])
+    assert pbx.api_calls()[0].query["$orderby"] == "FileName"
+
+
+def test_find_many_never_matches_a_missing_property_by_the_text_none():
+    pbx = FakePbx(sets={"Groups": [dict(Id=1, Name=None), dict(Id=2, Name="None")]})
+    matches, _ = reconcile.find_many(client_of(pbx), GROUPS, [("Name", "None")])
+    assert [e["Id"] for e in matches[0]] == [2]
+
+
+def test_a_nested_match_selects_what_the_set_needs():
+    pbx = FakePbx(sets={"CallFlowApps": [dict(Id=5, Number="8100", Trunk={"Number": "10000"})]})
+    found = reconcile.find(client_of(pbx), APPS, Lookup(APPS, match={"Trunk.Number": "10000"}))
+    assert found["Id"] == 5 and pbx.api_calls()[0].query["$select"] == ",".join(APPS.projection()[0])
+
+
+def test_a_template_without_a_key_is_used_as_it_is(pbx):
+    pbx.sets["Trunks"] = {}
+    pbx.functions[("Trunks", "Pbx.InitTrunk", "t.xml")] = {"Direction": "Both"}
+    plan = reconcile.plan(TRUNKS, None, {}, lookup=Lookup(TRUNKS, match={"Number": "1"}), create_args={"template": "t.xml"})
+    reconcile.execute(client_of(pbx), TRUNKS, plan)
+    assert [c.json for c in pbx.api_calls() if c.method == "POST"] == [{"Direction": "Both", "Number": "1"}]
