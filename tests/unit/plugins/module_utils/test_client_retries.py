@@ -345,3 +345,8 @@ def test_an_error_lists_each_reason_once(fake):
     with pytest.raises(XapiError) as err:
         make_client(fake).get("/CallFlowApps")
     assert err.value.message == "GET /xapi/v1/CallFlowApps failed with HTTP 400: Top; X: A; Y: B"
+
+
+@pytest.mark.parametrize("given, root", [("https://PBX/", "https://PBX"), ("https://PBX/xapi/v1", "https://PBX")])
+def test_normalize_base_url_keeps_the_host_whole(given, root):
+    assert client_module.normalize_base_url(given) == root

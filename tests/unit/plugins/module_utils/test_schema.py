@@ -919,3 +919,33 @@ def test_helpers_at_their_edges():
     assert schema.scalar_equal(None, "None") is False and schema.scalar_equal("None", None) is False
     assert schema.scalar_equal("a", 1) is False and schema.scalar_equal(1, "1") is True
     assert f("Codes").equal([None], ["None"]) is False
+
+
+@pytest.mark.parametrize("api, given, message", [
+    ("Ratio", True, "Ratio: must be a number, got a boolean."),
+    ("Ratio", "lots", "Ratio: must be a number, got 'lots'."),
+    ("Day", "24.12.2026", "Day: '24.12.2026' is not valid. Accepted: a date such as 2026-12-24."),
+    ("Name", "01234567890", "Name: is 11 characters long; at most 10 are accepted."),
+    ("Steps", ["a", None], "Steps[1]: cannot be null. A list; each element: a string."),
+])
+def test_more_exact_refusals(api, given, message):
+    assert str(error_of(f(api).parse, given)) == message
+
+
+def test_a_kind_the_collection_does_not_know_names_its_place():
+    err = error_of(Field("Blob", "binary").parse, "x", "props.Blob")
+    assert err.option == "props.Blob" and str(err) == "props.Blob: has a type this collection cannot handle (binary)."
+
+
+def test_a_number_for_a_text_inside_an_object_warns_where_it_stands():
+    warnings = []
+    assert f("Address").parse({"Street": 5}, warnings=warnings) == {"Street": "5"}
+    assert warnings == ["Address.Street: 5 was given as a number; it is sent as the text '5'. Quote it in YAML: "
+                        "an unquoted number loses leading zeros (0100 is read as 64)."]
+
+
+def test_projection_expands_three_levels_deep_at_most():
+    define("T.Level0", field("Top", "object", ref="T.Level1", navigation=True))
+    chain = EntitySchema("Chain", "/Chain", "T.Chain", key="Id", fields=[
+        Field("Start", "object", ref="T.Level0", navigation=True, resolve=TABLE.__getitem__)])
+    assert chain.projection()[1] == ["Start($expand=Top($expand=Down))"]

@@ -210,3 +210,25 @@ def test_settle_after_a_timeout_without_errors_reports_none(fake):
     entity, errors, outcome = write_and_settle(fake, "new", 5)
     assert (outcome, errors) == (waiter.TIMEOUT, [])
     assert entity["ScriptCode"] == "new" and "Groups" in entity
+
+
+def test_unchanged_errors_are_reported_at_the_end_of_the_grace_period_exactly(fake):
+    fake.apps[1].update(FAILURE)
+    clock = Clock()
+    entity, outcome = waiter.wait(make_client(fake), SCHEMA, 1, waiter.status(fake.apps[1]), 60,
+                                  sleep=clock.sleep, clock=clock, interval=5.0)
+    assert outcome == waiter.UNCHANGED_ERRORS and clock.sleeps == [5.0, 5.0]
+
+
+def test_settle_answers_the_status_the_compile_left(fake):
+    fake.compiler = lambda script: None
+    client = make_client(fake)
+    plan = reconcile.plan(SCHEMA, reconcile.find(client, SCHEMA, reconcile.Lookup(SCHEMA, key=1)), {"ScriptCode": "new"})
+    entity = reconcile.execute(client, SCHEMA, plan)
+    clock = Clock(on_sleep=lambda n: fake.apps[1].update(SUCCESS))
+    entity, errors, outcome = waiter.settle(client, SCHEMA, plan, entity, 30, sleep=clock.sleep, clock=clock)
+    assert outcome == waiter.COMPILED and entity["CompilationLastSuccess"] == SUCCESS["CompilationLastSuccess"]
+
+
+def test_no_compile_result_has_no_diagnostics():
+    assert waiter.diagnostics({}) == [] and waiter.diagnostics({"CompilationResult": None}) == []

@@ -488,3 +488,12 @@ def test_a_secret_the_task_gives_is_hidden_where_the_pbx_echoes_it(fake):
     fake.fail(odata_error(400, "Trunk: password s3cr3t-trunk-pw is refused"), method="PATCH")
     result = run(fake, number="8200", trunk={"Number": "10000", "AuthPassword": {"Value": "s3cr3t-trunk-pw"}})
     assert result.rc == 1 and "password" in result["msg"] and "s3cr3t-trunk-pw" not in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(routing_type="Forward"), "one of the following is required: id, number, name"),
+    (dict(number="8100", groups=[{"GroupId": 2}], departments=["Sales"]), "parameters are mutually exclusive: groups|departments"),
+])
+def test_option_rules_are_refused_with_ansibles_own_words(fake, args, message):
+    result = run(fake, **args)
+    assert result.rc == 1 and result["msg"] == message and fake.calls == []

@@ -366,3 +366,14 @@ def test_a_new_app_given_a_yaml_number_is_created_with_its_text(fake):
     result = run(fake, [dict(number=9999, name="New")])
     assert result.rc == 0, result.stdout
     assert writes(fake) == [("POST", "/CallFlowApps", {"Number": "9999", "Name": "New"})]
+
+
+def test_every_refusal_of_an_item_is_named():
+    result = run(FakeXapi(), [dict(number="9000", state="gone", routing_type="Sideways")])
+    assert result["msg"] == ("apps[0]: value of routing_type must be one of: DialCode, Forward, Trunk, got: Sideways "
+                             "value of state must be one of: present, absent, got: gone")
+
+
+def test_two_items_with_the_same_identity_are_refused_exactly():
+    result = run(FakeXapi(), [dict(number="9000"), dict(number="9000", name="Again")])
+    assert result["msg"] == "apps[1]: names the same app as apps[0] (Number '9000')."

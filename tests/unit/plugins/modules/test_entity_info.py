@@ -119,3 +119,18 @@ def test_a_set_keyed_by_text_is_listed_in_the_order_of_its_key(pbx):
     result = run(pbx, entity_set="Backups")
     assert [b["FileName"] for b in result["entities"]] == ["monday.zip"]
     assert pbx.api_calls()[0].query["$orderby"] == "FileName"
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(entity_set="Users", singleton="OfficeHours"), "parameters are mutually exclusive: entity_set|singleton"),
+    (dict(entity_set="Users", id=1, match={"Number": "100"}), "parameters are mutually exclusive: id|match"),
+])
+def test_exclusive_options_are_refused(pbx, args, message):
+    result = run(pbx, **args)
+    assert result.rc == 1 and result["msg"] == message and pbx.calls == []
+
+
+@pytest.mark.parametrize("option", ["select", "expand"])
+def test_a_bad_name_is_refused_naming_the_option(pbx, option):
+    result = run(pbx, entity_set="Users", **{option: ["Nothing"]})
+    assert result["msg"].startswith("%s: 'Nothing' is not a " % option)
