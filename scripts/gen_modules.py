@@ -145,7 +145,7 @@ def documentation(kind, data):
         texts.setdefault(option, ref.description or "Names other entities by their natural key.")
         for sub, text in getattr(ref, "SUBOPTION_DOCS", {}).items():
             texts.setdefault("%s.%s" % (option, sub), text)
-    for option, text in kind.extra_create_only.items():
+    for option, (text, _path) in kind.extra_create_only.items():
         texts.setdefault(option, [text])
     doc = {
         "module": kind.module,

@@ -16,6 +16,8 @@ options:
     description:
       - Root URL of the PBX, for example V(https://pbx.example.com:5001) (hosted PBXs often use port 5001).
       - A trailing V(/) or V(/xapi/v1) is accepted and ignored.
+      - Redirects (HTTP 3xx) are never followed, so this must be the address the PBX answers on; a redirect fails
+        the task naming the address it pointed to.
       - If not set, the value of the E(THREECX_BASE_URL) environment variable is used.
     type: str
     required: true
@@ -28,7 +30,9 @@ options:
     type: str
   client_secret:
     description:
-      - Secret of the API client; never shown in output, diff or errors.
+      - Secret of the API client. The modules keep it out of their results, diffs and error messages; see the notes
+        for two Ansible debugging settings that do not.
+      - May not be empty.
       - If not set, the value of the E(THREECX_CLIENT_SECRET) environment variable is used.
     type: str
   access_token:
@@ -46,19 +50,28 @@ options:
     default: true
   ca_path:
     description:
-      - Path of a PEM CA bundle to verify the PBX's certificate with.
+      - Path of a PEM CA bundle (or of a directory of hashed CA certificates) to verify the PBX's certificate with.
+      - Checked before any request when O(validate_certs) is on; a path that does not exist or cannot be read fails
+        the task.
       - If not set, the value of the E(THREECX_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer.
+      - Seconds one HTTP request may take as a whole, from connecting to the last byte of the answer. A PBX that
+        answers slowly, even a byte at a time, is cut off after this time; the request then counts as failed and is
+        retried like a connection error (see O(retries)).
       - If not set, the value of the E(THREECX_TIMEOUT) environment variable is used.
     type: int
     default: 30
   retries:
     description:
-      - How often a request is retried after a connection error or an HTTP 429, 502, 503 or 504, with exponential
-        backoff and honouring C(Retry-After).
+      - How often a request is retried after a connection error, a timeout or an HTTP 429, 502, 503 or 504.
+      - The wait before each retry doubles from 0.5 seconds; a C(Retry-After) of the PBX replaces it. No single wait
+        is longer than 60 seconds.
+      - So one request gives up after at most O(retries) + 1 attempts of O(timeout) seconds each plus O(retries)
+        waits of 60 seconds; with the defaults that is 4 x 30 + 3 x 60 = 300 seconds (123.5 seconds when the PBX
+        sends no C(Retry-After)). A request whose token is refused logs in and is sent once more, each with the same
+        bound. A task's worst case is that bound times the requests it sends (see the troubleshooting guide).
       - A create whose outcome is unknown is never sent again before the module has looked whether it took effect.
       - If not set, the value of the E(THREECX_RETRIES) environment variable is used.
     type: int
@@ -66,6 +79,12 @@ options:
 notes:
   - Explicit options take precedence over environment variables, and C(module_defaults) for the action group
     C(group/threecx.xapi.xapi) are explicit options.
+  - >-
+    O(client_secret) and tokens stay out of the modules' results, diffs and error messages, but Ansible's own
+    debugging settings bypass that, with or without C(no_log) on the task. C(ANSIBLE_DEBUG=1) prints every module's
+    arguments and raw output, and C(ANSIBLE_KEEP_REMOTE_FILES=1) leaves each module's arguments in files on the
+    host that runs it. Leave both off where real credentials are used; C(no_log: true) on a task hides its
+    arguments and result from callbacks and from C(-vvv) output only.
 requirements:
   - requests
 """

@@ -290,7 +290,8 @@ def _plan_create(schema, desired, lookup):
             " or ".join(schema.identity_apis or schema.required_on_create) or "its properties"))
     body = dict(desired)
     if lookup is not None:
-        body.update(lookup.match)
+        for api, value in lookup.match.items():
+            set_path(body, api, value)
         if lookup.by_key:
             body[schema.key] = lookup.key
     missing = [api for api in schema.required_on_create if body.get(api) is None]
@@ -393,6 +394,17 @@ def _find_created(client, schema, body):
 
 def _key_text(value):
     return None if value is None else str(value)
+
+
+def set_path(entity, path, value):
+    """Set a property by a dotted path (Gateway.Name), keeping what the nested object holds already."""
+    head, _dot, rest = path.partition(".")
+    if not rest:
+        entity[head] = value
+        return
+    nested = dict(entity.get(head) or {})
+    set_path(nested, rest, value)
+    entity[head] = nested
 
 
 def natural_key(entity, path):

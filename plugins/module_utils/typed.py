@@ -432,7 +432,8 @@ class Kind:
         self.refs = dict((ref.option, ref) for ref in refs)
         self.exclude = frozenset(exclude)   # API properties this kind leaves to another kind
         self.title = title or schema.title
-        self.extra_create_only = dict(create_only)   # option -> description, e.g. a trunk's template
+        # option -> (description, API path it is read back from), e.g. a trunk's template
+        self.extra_create_only = dict(create_only)
         self.create_defaults = dict(create_defaults or {})  # API name -> value, or -> API name to copy
         self.renames = dict(renames or {})  # API name -> option, where the plain name is taken (timeout)
 
@@ -495,6 +496,9 @@ class Kind:
             value = ref.from_api(entity.get(ref.api), entity, ctx)
             if value is not None:
                 out[option] = value
+        for option, (_description, path) in self.extra_create_only.items():
+            if natural_key(entity, path) is not None:
+                out[option] = natural_key(entity, path)
         return out
 
     def for_create(self, desired):

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.threecx.xapi.plugins.module_utils.client import (
@@ -70,6 +72,20 @@ class XapiModule(AnsibleModule):
             self.fail_json(msg="timeout: expected a number of seconds above 0, got %d." % self.params["timeout"])
         if self.params["retries"] < 0:
             self.fail_json(msg="retries: expected 0 or more, got %d." % self.params["retries"])
+        for name in ("client_id", "client_secret"):
+            if self.params[name] is not None and not self.params[name].strip():
+                self.fail_json(msg="%s: is empty; give the API client's %s (Admin Console > Integrations > API), "
+                                   "or leave it out and give access_token." % (name, name.replace("client_", "")))
+        if self.params["validate_certs"] and self.params["ca_path"]:
+            self._check_ca_path(self.params["ca_path"])
+
+    def _check_ca_path(self, path):
+        """requests would fail on a bad path with an exception of its own, after the first connect."""
+        if not os.path.exists(path):
+            self.fail_json(msg="ca_path: %s does not exist; give the PEM CA bundle (or a directory of hashed CA "
+                               "certificates) that signed the PBX certificate." % path)
+        if not (os.path.isfile(path) or os.path.isdir(path)) or not os.access(path, os.R_OK):
+            self.fail_json(msg="ca_path: %s is not a readable file or directory." % path)
 
     @property
     def client(self):
@@ -106,8 +122,31 @@ class XapiModule(AnsibleModule):
     def fail_on(self, exc, **result):
         """Fail the task from a known error type, with structured fields for XAPI errors."""
         if isinstance(exc, XapiError):
+            exc.hint = exc.hint or reason_hint(exc.reasons)
             result["error"] = exc.as_dict()
         self.fail_json(msg=str(exc), **result)
+
+
+# What to do about the reasons the PBX gives (WARNINGS.XAPI.*), where the reason alone does not say.
+REASON_HINTS = {
+    "WARNINGS.XAPI.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED":
+        "The department still has members: move them to another department (a user's departments option) "
+        "or delete them first, then delete the department.",
+    "WARNINGS.XAPI.ALREADY_IN_USE":
+        "The number is taken by another extension, queue, ring group, trunk or other DN of this PBX: DN numbers "
+        "are unique across all of them.",
+    "WARNINGS.XAPI.NOT_FOUND":
+        "Something the request refers to does not exist on this PBX (ids differ between PBXs: refer to "
+        "departments, trunks and holidays by name with the typed modules).",
+}
+
+
+def reason_hint(reasons):
+    for reason in reasons or ():
+        for token, hint in REASON_HINTS.items():
+            if token in reason:
+                return hint
+    return None
 
 
 def run(module, action):

@@ -16,8 +16,9 @@ description:
     through O(access_token) in C(module_defaults) instead of logging in itself.
   - 3CX keeps one active token per client; each login revokes the previous token. Sharing one token per PBX avoids
     tasks revoking each other's tokens and saves a round trip per task.
-  - The task's result is hidden from output at any verbosity (as with C(no_log)); the registered variable holds
-    the token.
+  - A successful task's result is hidden from output at any verbosity (as with C(no_log)); the registered variable
+    holds the token. A failed login holds no token and is shown like any other failure, with its reason, hint and
+    C(error) fields.
   - Logs in in check mode too, because the tasks after it need the token to read.
 extends_documentation_fragment:
   - threecx.xapi.connection
@@ -82,6 +83,16 @@ expires_in:
   returned: success
   type: int
   sample: 3600
+error:
+  description: Details of a failed login (HTTP status, method, path, the PBX's reasons and a hint). Shown in output.
+  returned: on an XAPI failure
+  type: dict
+  sample:
+    status: 401
+    method: POST
+    path: /connect/token
+    reasons: ["unauthorized: The request requires valid user authentication."]
+    hint: Check client_id and client_secret (Admin Console > Integrations > API; the key is shown once).
 """
 
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run

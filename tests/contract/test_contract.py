@@ -107,6 +107,9 @@ def drive_scenario(api):
     api.call("DELETE", "CallFlowApps(%d)" % again["Id"], headers={"If-Match": "*"})
     api.call("GET", "CallFlowApps", headers={"Authorization": "Bearer revoked"})
     api.call("GET", "$metadata")
+    api.control("POST", "faults", json={"status": 307, "location": "https://pbx.example.com:5001/xapi/v1/Groups",
+                                        "path": "Groups"})
+    api.call("GET", "Groups", allow_redirects=False)
 
 
 def test_scenario_traffic_follows_the_contract(recording, checker):
@@ -118,6 +121,7 @@ def test_scenario_traffic_follows_the_contract(recording, checker):
     assert report.checked == len([r for r in recorded if r["path"].startswith("/xapi/v1/")]) - 1 >= 25
     assert report.not_in_spec == 2  # the token request and $metadata; /_sim calls are not recorded
     assert report.no_response == 1  # the dropped DELETE: its request was still checked
+    assert report.redirects == 1  # the injected 307: an HTML page that is not XAPI's, its request still checked
 
 
 def _operation(record):
@@ -202,6 +206,16 @@ def test_a_path_outside_the_extract_is_a_violation_not_a_skip(recording, checker
     assert report.checked == 1
     assert [v[1] for v in report.violations] == ["request", "response"]
     assert all("Path not found" in v[2] for v in report.violations)
+
+
+def test_only_an_injected_redirect_is_spared_the_answer_check(recording, checker):
+    api, records = recording
+    api.control("POST", "faults", json={"status": 302, "location": "https://pbx.example.com/xapi/v1/Groups"})
+    api.call("GET", "Groups", allow_redirects=False)
+    record = records()[-1]
+    assert (record["status"], record["fault"], checker.check_record(record)) == (302, True, [])
+    record["fault"] = False  # the same answer from the simulated XAPI itself would break the contract
+    assert [side for side, _reason in checker.check_record(record)] == ["response"]
 
 
 def test_token_control_and_metadata_paths_are_counted_apart(checker):

@@ -36,6 +36,8 @@ PLAIN = ("Id", "Number", "Name", "RoutingType", "TranscriptionMode", "Compilatio
 NAVIGATION = ("Groups", "Trunk")
 WRITABLE = ("Number", "Name", "RoutingType", "ScriptCode", "TranscriptionMode", "Groups", "Trunk")
 CLAUSE = r"\(?(\w+) eq ('(?:[^']|'')*'|-?\d+)\)?"
+# What live PBXs answer for a body they cannot bind, POST and PATCH alike: no details, no target.
+BIND_ERROR = {"error": {"code": "", "message": "The input was not valid.\n\ndelta:\nThe delta field is required."}}
 ODATA_DUPLICATE = {"error": {"code": "", "message": "Number:\nWARNINGS.XAPI.ALREADY_IN_USE",
                              "details": [{"code": "", "message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": "Number"}]}}
 
@@ -228,7 +230,7 @@ class FakeXapi:
     def _write(self, app, body):
         """Apply a POST/PATCH body the way the PBX does; answer an error response or None."""
         if set(body) - set(WRITABLE):
-            return odata_error(400, "The delta field is required.")
+            return FakeResponse(400, BIND_ERROR)
         if "Number" in body and app["Number"] not in (None, body["Number"]):
             return odata_error(400, "Number:\nWARNINGS.XAPI.CANNOT_CHANGE", [{"message": "WARNINGS.XAPI.CANNOT_CHANGE", "target": "Number"}])
         for name, value in copy.deepcopy(body).items():

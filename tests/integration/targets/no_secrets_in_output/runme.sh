@@ -68,6 +68,16 @@ if echo "$token_task" | grep -q 'access_token\|expires_in'; then
     fail "the token task shows its result"
 fi
 
+# a failed login of the token module shows why, like any other failure
+failed_token_task="$(awk '/^TASK \[Log in with a wrong secret\]/ { on = 1; next } /^TASK \[/ { on = 0 } on' "$work/output.log")"
+for shown in 'Login to the PBX failed: POST /connect/token failed with HTTP 401' 'Check client_id and client_secret' \
+    '"status": 401'; do
+    echo "$failed_token_task" | grep -q -F "$shown" || fail "the failed token task does not show: $shown"
+done
+if echo "$failed_token_task" | grep -q 'the output has been hidden'; then
+    fail "the failed token task is hidden"
+fi
+
 found="$(leaks "$work/output.log" | tr '\n' ' ')"
 [ -z "$found" ] || fail "secret or token in the output of play.yml, lines: $found"
 

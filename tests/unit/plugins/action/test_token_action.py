@@ -19,7 +19,6 @@ from ansible_collections.threecx.xapi.plugins.modules import token
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeXapi
 
-
 def run_action(fake, args, task_vars=None):
     """Run the action; its module call runs the token module in-process over the fake."""
     task = mock.MagicMock()
@@ -59,11 +58,21 @@ def test_a_second_run_answers_the_newly_issued_token():
 
 
 @pytest.mark.parametrize("args, words", [
-    (dict(CREDENTIALS, client_secret="wrong-secret"), "Login to the PBX failed"),
-    (dict(base_url=BASE_URL, access_token="given-token"), "client_id, client_secret: both are needed"),
+    (dict(CREDENTIALS, client_secret="wrong-secret"), "Login to the PBX failed: POST /connect/token failed with HTTP 401"),
+    (dict(base_url=BASE_URL, access_token="given-token"), "client_id, client_secret: both are needed to log in."),
 ])
-def test_a_failure_is_hidden_too_and_keeps_the_module_message(args, words):
+def test_a_failure_shows_its_reason_and_carries_no_token(args, words):
     result, _calls = run_action(FakeXapi(), args)
-    assert result["failed"] is True and words in result["msg"]
-    assert result["_ansible_no_log"] is True
+    assert result["failed"] is True and result["msg"].startswith(words)
+    assert not result.get("_ansible_no_log")
     assert "access_token" not in result
+
+
+def test_a_failure_never_carries_a_token_even_if_the_module_gave_one():
+    task = mock.MagicMock()
+    task.args, task.async_val = dict(CREDENTIALS), False
+    action = ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    answer = {"failed": True, "msg": "Login to the PBX failed", "access_token": "leaked-token"}
+    with mock.patch.object(ActionModule, "_execute_module", return_value=answer):
+        result = action.run(task_vars={})
+    assert "access_token" not in result and result["msg"] == "Login to the PBX failed"

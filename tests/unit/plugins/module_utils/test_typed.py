@@ -233,3 +233,15 @@ def test_a_good_config_gives_items_in_dependency_order():
     assert [(item.kind.name, item.identity) for item in items] == [
         ("departments", "Sales"), ("users", "201"), ("office_hours", None)]
     assert items[1].label == "users[0]" and items[1].header == "users 201"
+
+
+def test_a_trunk_created_by_its_name_plans_the_name_into_its_gateway():
+    from ansible_collections.threecx.xapi.plugins.module_utils import reconcile
+    trunk = kinds.kind("trunk")
+    desired = trunk.to_api({"name": "Provider B", "gateway": {"host": "sip.example"}}, typed.Context(None, []))
+    lookup = trunk.lookup({"name": "Provider B"})
+    plan = reconcile.plan(trunk.schema, None, desired, lookup=lookup, create_args={"template": "generic.pv.xml"})
+    assert plan.changes["Gateway"] == {"Host": "sip.example", "Name": "Provider B"}
+    assert plan.diff()["after"]["Gateway"] == {"Host": "sip.example", "Name": "Provider B"}
+    with pytest.raises(reconcile.PlanError, match="template: the trunk .* creating it needs template"):
+        reconcile.plan(trunk.schema, None, desired, lookup=lookup)

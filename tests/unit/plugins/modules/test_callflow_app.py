@@ -11,6 +11,7 @@ import json
 import pytest
 
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import text_digest
+from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import REASON_HINTS
 from ansible_collections.threecx.xapi.plugins.modules import callflow_app
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_SECRET, ODATA_DUPLICATE, FakeResponse, FakeXapi, odata_error
@@ -419,9 +420,16 @@ def test_odata_error_fails_the_task_with_message_and_error_fields(fake):
     fake.fail(FakeResponse(400, ODATA_DUPLICATE), method="POST")
     result = run(fake, number="8500", name="New")
     assert result.rc == 1
-    assert result["msg"] == "POST /xapi/v1/CallFlowApps failed with HTTP 400: Number: WARNINGS.XAPI.ALREADY_IN_USE"
+    assert result["msg"].startswith("POST /xapi/v1/CallFlowApps failed with HTTP 400: Number: WARNINGS.XAPI.ALREADY_IN_USE. Hint: ")
     assert result["error"] == {"status": 400, "method": "POST", "path": "/xapi/v1/CallFlowApps",
-                               "reasons": ["Number: WARNINGS.XAPI.ALREADY_IN_USE"], "hint": None}
+                               "reasons": ["Number: WARNINGS.XAPI.ALREADY_IN_USE"], "hint": REASON_HINTS["WARNINGS.XAPI.ALREADY_IN_USE"]}
+
+
+def test_a_department_with_members_is_not_deleted_and_the_hint_says_why(fake):
+    body = {"error": {"code": "", "message": "WARNINGS.XAPI.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED"}}
+    fake.fail(FakeResponse(400, body), method="DELETE")
+    result = run(fake, number="8100", state="absent")
+    assert result.rc == 1 and "move them to another department" in result["error"]["hint"]
 
 
 def test_forbidden_fails_the_task_with_the_role_hint(fake):

@@ -89,6 +89,35 @@ def test_bad_input_fails_before_any_request(fake, args, credentials, words):
     assert fake.calls == []
 
 
+@pytest.mark.parametrize("ca_path, words", [
+    ("/nonexistent/pbx-ca.pem", "ca_path: /nonexistent/pbx-ca.pem does not exist"),
+    ("/dev/null", "ca_path: /dev/null is not a readable file or directory"),
+])
+def test_a_ca_path_that_cannot_be_used_fails_before_any_request(fake, ca_path, words):
+    result = run(fake, ca_path=ca_path)
+    assert result.rc == 1 and result["msg"].startswith(words)
+    assert fake.calls == []
+
+
+def test_a_ca_bundle_file_or_directory_is_accepted(fake, tmp_path):
+    bundle = tmp_path / "pbx-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    for ca_path in (str(bundle), str(tmp_path)):
+        assert run(fake, ca_path=ca_path).rc == 0
+
+
+def test_ca_path_is_not_checked_when_certificates_are_not(fake):
+    assert run(fake, ca_path="/nonexistent/pbx-ca.pem", validate_certs=False).rc == 0
+
+
+@pytest.mark.parametrize("credentials", [dict(client_secret=""), dict(client_secret="  "), dict(client_id="")])
+def test_an_empty_credential_is_refused_before_any_request(fake, credentials):
+    result = run(fake, **credentials)
+    name = list(credentials)[0]
+    assert result.rc == 1 and result["msg"].startswith("%s: is empty" % name)
+    assert fake.calls == []
+
+
 def test_api_error_fails_with_error_fields(fake):
     fake.fail(FakeResponse(403), method="GET")
     result = run(fake)
