@@ -19,6 +19,7 @@ from ansible_collections.threecx.xapi.plugins.modules import token
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, CLIENT_ID, CLIENT_SECRET, FakeXapi
 
+
 def run_action(fake, args, task_vars=None):
     """Run the action; its module call runs the token module in-process over the fake."""
     task = mock.MagicMock()

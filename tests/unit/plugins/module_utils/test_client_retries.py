@@ -340,8 +340,8 @@ def test_an_answer_that_is_not_json_names_status_method_and_path(fake):
 
 
 def test_an_error_lists_each_reason_once(fake):
-    fake.fail(FakeResponse(400, {"error": {"message": "Top", "details": [{"message": "A", "target": "X"},
-                                                                          {"message": "B", "target": "Y"}]}}), method="GET")
+    details = [{"message": "A", "target": "X"}, {"message": "B", "target": "Y"}]
+    fake.fail(FakeResponse(400, {"error": {"message": "Top", "details": details}}), method="GET")
     with pytest.raises(XapiError) as err:
         make_client(fake).get("/CallFlowApps")
     assert err.value.message == "GET /xapi/v1/CallFlowApps failed with HTTP 400: Top; X: A; Y: B"
