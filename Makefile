@@ -201,7 +201,7 @@ mutation: tools
 
 mutation-sample: tools
 	$(call step,mutation testing of $(MUTATION_SAMPLE): at least 90 % of the mutants must be killed)
-	cd $(ROOT) && $(PY) scripts/mutation.py --files $(MUTATION_SAMPLE) --min-score 90
+	cd $(ROOT) && $(PY) scripts/mutation.py --files $(MUTATION_SAMPLE) --min-score 90 --stage $(WORK)/mutation-sample
 
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools

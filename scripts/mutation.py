@@ -27,7 +27,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STAGE = os.path.join(ROOT, ".work", "mutation")
+STAGE = os.path.join(ROOT, ".work", "mutation")  # --stage DIR for a run beside another one
 COLLECTION = os.path.join("ansible_collections", "threecx", "xapi")
 # data, not logic: the generated registry and the curated overrides
 NOT_MUTATED = ("module_utils/registry_data.py", "module_utils/overrides.py")
@@ -148,7 +148,11 @@ def main():
     parser.add_argument("--write-docs", action="store_true", help="write the scores to docs/quality.md")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--report-only", action="store_true", help="report the last run again without running")
+    parser.add_argument("--stage", help="the staging folder (default .work/mutation)")
     args = parser.parse_args()
+    if args.stage:
+        global STAGE  # pylint: disable=global-statement
+        STAGE = os.path.abspath(args.stage)
     if not args.report_only:
         stage(args.files or all_files())
         run_mutmut(args.children)
