@@ -7,12 +7,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import tracemalloc
 
 import pytest
 
 from ansible_collections.threecx.xapi.plugins.modules import callflow_apps
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_SECRET, FakeResponse, FakeXapi, odata_error
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import (
+    CLIENT_SECRET, FakeResponse, FakeXapi, make_client, odata_error)
 
 SCRIPT = "class App { }\n"
 
@@ -159,12 +161,26 @@ def test_ambiguous_name_lists_the_ids(fake):
     assert fake.writes() == []
 
 
-def test_memory_follows_the_list_not_the_pbx(fake):
-    """Only the apps the list names are kept from the paged read."""
-    result = run(fake, wanted(100, 2), diff=True)
-    assert [r["callflow_app"]["Number"] for r in result["results"]] == ["9100", "9101"]
-    assert len(reads(fake)) == 3  # the whole PBX was read, page by page ...
-    assert len(result["results"]) == 2  # ... but only the named apps are reported
+def test_memory_follows_the_list_not_the_pbx():
+    """Of a PBX of 1000 apps with 20 kB scripts (20 MB), the task keeps the two it names, not the PBX.
+
+    What plan_all retains is measured; the fake PBX's own copies exist before the measurement starts.
+    """
+    fake = FakeXapi(apps=[dict(Number=str(5000 + i), Name="App %d" % i, ScriptCode=("%08d" % i) * 2500)
+                          for i in range(1000)])
+    items = callflow_apps.validate([dict(number="5100", name="Renamed"), dict(number="5101")], [])
+    client = make_client(fake)
+    client.login()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        purged = callflow_apps.plan_all(client, items, purge=False)
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert purged == [] and [item.plan.action for item in items] == ["update", "none"]
+    assert len(reads(fake)) == 11  # the whole PBX was read, page by page (the last one empty) ...
+    assert retained < 20 * 1000 * 2500 * 8 / 100  # ... and less than 1 % of it is kept: the two named apps
 
 
 def test_no_secret_or_token_in_the_output(fake):
