@@ -350,3 +350,56 @@ def test_an_error_lists_each_reason_once(fake):
 @pytest.mark.parametrize("given, root", [("https://PBX/", "https://PBX"), ("https://PBX/xapi/v1", "https://PBX")])
 def test_normalize_base_url_keeps_the_host_whole(given, root):
     assert client_module.normalize_base_url(given) == root
+
+
+# -- redirects, HTML answers and timeouts (survivors of mutation testing) -----------------------
+
+@pytest.mark.parametrize("status", [300, 301, 399])
+def test_a_redirect_is_refused_with_its_fields_and_hint(fake, status):
+    fake.fail(FakeResponse(status, headers={"Location": "https://other.example.net:5001/xapi/v1/CallFlowApps"}), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.message == ("GET /xapi/v1/CallFlowApps answered HTTP %d: the PBX redirected to "
+                                 "https://other.example.net:5001/xapi/v1/CallFlowApps; set base_url to that address "
+                                 "(https://other.example.net:5001)." % status)
+    assert (err.value.status, err.value.method, err.value.path) == (status, "GET", "/xapi/v1/CallFlowApps")
+    assert err.value.hint == "Redirects are not followed: base_url must be the address the PBX answers on itself."
+
+
+def test_a_redirect_without_a_location_names_its_fields(fake):
+    fake.fail(FakeResponse(302), method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert (err.value.message, err.value.status, err.value.method, err.value.path) == (
+        "GET /xapi/v1/CallFlowApps answered HTTP 302, a redirect without a Location.", 302, "GET", "/xapi/v1/CallFlowApps")
+
+
+@pytest.mark.parametrize("answer, hinted", [
+    (FakeResponse(200, text="<!DOCTYPE html><html><title>Login</title></html>"), True),
+    (FakeResponse(200, text="  <html><body>proxy</body></html>"), True),
+    (FakeResponse(200, text="not json", headers={"Content-Type": "text/html; charset=utf-8"}), True),
+    (FakeResponse(200, text="not json", headers={"Content-Type": "text/plain"}), False),
+])
+def test_an_html_answer_hints_at_a_proxy(fake, answer, hinted):
+    fake.fail(answer, method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.hint == (client_module.HTML_HINT if hinted else None)
+
+
+def test_a_dropped_post_that_timed_out_hints_at_the_timeout(fake):
+    fake.fail(requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"), method="POST")
+    with pytest.raises(XapiOutcomeUnknown) as err:
+        make_client(fake).post("/CallFlowApps", {"Number": "8200", "Name": "New"})
+    assert err.value.hint == client_module.TIMEOUT_HINT
+    fake.fail(dropped(), method="POST")
+    with pytest.raises(XapiOutcomeUnknown) as err:
+        make_client(fake).post("/CallFlowApps", {"Number": "8200", "Name": "New"})
+    assert err.value.hint is None
+
+
+def test_every_token_the_client_gets_is_reported():
+    seen = []
+    client = make_client(FakeXapi(), on_token=seen.append)
+    client.get("/CallFlowApps")
+    assert seen == [client.token()] and seen[0].startswith("issued-token-")
