@@ -110,21 +110,36 @@ def percent(killed, total):
     return 100.0 * killed / total if total else 100.0
 
 
-def render(table):
-    rows = ["| file | mutants | killed | score |", "| --- | ---: | ---: | ---: |"]
+def render(table, dates=None):
+    """The score table; dates: {file: the day it was measured} (today for a file without one)."""
+    today = datetime.date.today().isoformat()
+    dates = dates or {}
+    rows = ["| file | mutants | killed | score | measured |", "| --- | ---: | ---: | ---: | --- |"]
     for name in sorted(table):
         killed, total = table[name]
-        rows.append("| plugins/%s | %d | %d | %.1f %% |" % (name, total, killed, percent(killed, total)))
+        rows.append("| plugins/%s | %d | %d | %.1f %% | %s |" % (name, total, killed, percent(killed, total),
+                                                                dates.get(name, today)))
     killed, total = sum(k for k, _t in table.values()), sum(t for _k, t in table.values())
-    rows.append("| all | %d | %d | %.1f %% |" % (total, killed, percent(killed, total)))
+    rows.append("| all | %d | %d | %.1f %% | |" % (total, killed, percent(killed, total)))
     return "\n".join(rows)
 
 
+ROW = re.compile(r"^\| plugins/(\S+) \| (\d+) \| (\d+) \| [0-9.]+ % \| (\S+) \|$", re.M)
+
+
 def write_docs(table):
+    """Write the scores of this run into docs/quality.md; files measured by earlier runs keep theirs."""
     with open(DOCS, encoding="utf-8") as handle:
         text = handle.read()
-    block = "%s\nMeasured on %s with mutmut against tests/unit (`make mutation`).\n\n%s\n%s" % (
-        START, datetime.date.today().isoformat(), render(table), END)
+    block = re.search(re.escape(START) + ".*?" + re.escape(END), text, flags=re.S).group(0)
+    merged, dates = {}, {}
+    for name, total, killed, day in ROW.findall(block):
+        merged[name], dates[name] = (int(killed), int(total)), day
+    for name in table:
+        merged[name] = table[name]
+        dates.pop(name, None)
+    block = "%s\nMeasured with mutmut against tests/unit (`make mutation`, or `scripts/mutation.py --files ...`).\n\n%s\n%s" % (
+        START, render(merged, dates), END)
     text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
     with open(DOCS, "w", encoding="utf-8") as handle:
         handle.write(text)
