@@ -403,3 +403,27 @@ def test_every_token_the_client_gets_is_reported():
     client = make_client(FakeXapi(), on_token=seen.append)
     client.get("/CallFlowApps")
     assert seen == [client.token()] and seen[0].startswith("issued-token-")
+
+
+@pytest.mark.parametrize("answer, message", [
+    (FakeResponse(500, text="x" * 160), "GET /xapi/v1/CallFlowApps failed with HTTP 500: the answer is text, not JSON: " + "x" * 160),
+    (FakeResponse(500, text="x" * 161), "GET /xapi/v1/CallFlowApps failed with HTTP 500: the answer is text, not JSON: " + "x" * 157 + "..."),
+    (FakeResponse(500, text="<html><TITLE>Bad\n Gateway</TITLE><body>x</body></html>"),
+     "GET /xapi/v1/CallFlowApps failed with HTTP 500: the answer is an HTML page, not JSON: Bad Gateway"),
+    (FakeResponse(500, text="   "), "GET /xapi/v1/CallFlowApps failed with HTTP 500: the answer is text, not JSON."),
+    (FakeResponse(500), "GET /xapi/v1/CallFlowApps failed with HTTP 500."),
+])
+def test_an_error_answer_that_is_not_json_is_quoted_on_one_line(fake, answer, message):
+    fake.fail(answer, method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.message == message
+
+
+def test_an_error_answer_that_is_not_utf8_is_still_quoted(fake):
+    answer = FakeResponse(500)
+    answer.content = b"caf\xe9 down"
+    fake.fail(answer, method="GET")
+    with pytest.raises(XapiError) as err:
+        make_client(fake).get("/CallFlowApps")
+    assert err.value.message == "GET /xapi/v1/CallFlowApps failed with HTTP 500: the answer is text, not JSON: caf\ufffd down"

@@ -818,6 +818,8 @@ def test_changes_compare_by_the_rules_given():
     assert queue.changes(current, reordered, rules={"Hunt": schema.ORDERED_BY_KEY}) == {
         "Hunt": [{"Number": "101", "Rights": {"RoleName": "managers"}}, {"Number": "100", "Rights": {"RoleName": "users"}}]}
     assert queue.changes(current, dict(reordered, Name="r"), rules={"Name": schema.TEXT}) == {"Name": "r"}
+    assert queue.changes(dict(current, Name="q  \r\n"), {"Name": "q"}, rules={"Name": schema.TEXT}) == {}
+    assert queue.changes(dict(current, Name="q  \r\n"), {"Name": "q"}) == {"Name": "q"}
 
 
 def test_the_elements_of_a_list_warn_where_they_stand():
