@@ -83,9 +83,9 @@ help:
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
-	@echo "make mutation         mutation testing (mutmut) of plugins/ against tests/unit; scores -> docs/quality.md (about 2 h)"
+	@echo "make mutation         mutation testing (mutmut) of plugins/ against tests/unit; scores -> docs/quality.md (about an hour)"
 	@echo "make mutation-sample  mutation testing of plugins/module_utils/odata.py, which must keep 90 % (part of make test)"
-	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000 -> docs/performance.md"
+	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000, and the simulator -> docs/performance.md"
 	@echo "make clean            remove .work and generated files"
 
 # ---------------------------------------------------------------- set-up
@@ -116,11 +116,14 @@ $(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME):
 	ln -sfn $(ROOT) $@
 
 # ansible-test downloads a pip bootstrap script from a host this machine cannot reach;
-# it looks in its cache first, so an offline stand-in goes there (named after the pip version it wants)
+# it looks in its cache first, so an offline stand-in goes there (named after the pip version it wants);
+# the cache is shared with every other checkout's runs, so the file is replaced in one step, and only when it differs
 ANSIBLE_TEST_PIP = $(shell grep -oP "pip='\K[0-9.]+" $$($(PY) -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py)
 getpip: tools
 	@pipver="$(ANSIBLE_TEST_PIP)"; test -n "$$pipver"; \
-	  install -D -m 0644 $(ROOT)/.ci/get_pip_stub.py "$$HOME/.ansible/test/cache/get_pip_$${pipver//./_}.py"
+	  dest="$$HOME/.ansible/test/cache/get_pip_$${pipver//./_}.py"; \
+	  cmp -s $(ROOT)/.ci/get_pip_stub.py "$$dest" || { \
+	    install -D -m 0644 $(ROOT)/.ci/get_pip_stub.py "$$dest.$$$$" && mv -f "$$dest.$$$$" "$$dest"; }
 
 testcopy: tools getpip
 	@$(PY) $(ROOT)/scripts/sync_collection_copy.py $(ROOT) $(TESTCOPY)
@@ -185,7 +188,8 @@ build: testcopy
 	done
 
 # the last test runner CI sees: every pytest suite in one run (the simulator, the contract, also on the
-# integration traffic when `make integration` recorded it, the module docs, and the unit tests outside ansible-test)
+# integration traffic when `make integration` recorded it, the module docs, the examples in the docs and the
+# modules run against the simulator, and the unit tests outside ansible-test)
 final-pytest: tools
 	$(call step,pytest tests/simulator tests/contract tests/registry tests/docs tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \

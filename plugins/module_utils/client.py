@@ -201,7 +201,10 @@ class XapiClient:
         self._sleep = sleep
         self._on_token = on_token
         self.verify = (ca_path or True) if validate_certs else False
-        self.session = session if session is not None else requests.Session()
+        # One connection pool per thread (a whole-PBX apply writes side by side); a given session is shared.
+        self._given_session = session
+        self._local = threading.local()
+        self._lock = threading.RLock()
         self.request_count = 0
         self.token_expires_in = None
         if self._token and on_token:
@@ -238,11 +241,29 @@ class XapiClient:
             path = "/" + path
         return self.request("GET", path, query=parts.query or None)
 
+    @property
+    def session(self):
+        if self._given_session is not None:
+            return self._given_session
+        if getattr(self._local, "session", None) is None:
+            self._local.session = requests.Session()
+        return self._local.session
+
     def token(self):
         """The bearer token, logging in first when none is held yet."""
-        if not self._token:
-            self.login()
-        return self._token
+        with self._lock:
+            if not self._token:
+                self.login()
+            return self._token
+
+    def _renew(self, refused):
+        """Log in again after a 401, unless another thread already replaced the refused token.
+
+        3CX keeps one token per client: threads that each logged in would revoke each other's.
+        """
+        with self._lock:
+            if self._token == refused:
+                self.login()
 
     def login(self):
         """Ask /connect/token for a new token (this revokes the previous one)."""
@@ -271,10 +292,10 @@ class XapiClient:
         url, shown = self.base_url + API_PREFIX + path, API_PREFIX + path
         if query:
             url = "%s?%s" % (url, query)
-        self.token()
+        used = self.token()
         response = self._send_with_retries(method, url, shown, json=body)
         if response.status_code == 401 and self.can_login:
-            self.login()
+            self._renew(used)
             response = self._send_with_retries(method, url, shown, json=body)
         if response.status_code >= 400:
             hint = FRESH_TOKEN_REFUSED_HINT if response.status_code == 401 and self.can_login else None
@@ -325,7 +346,8 @@ class XapiClient:
         headers = {"Accept": "application/json"}
         if authenticated:
             headers["Authorization"] = "Bearer %s" % self._token
-        self.request_count += 1
+        with self._lock:
+            self.request_count += 1
         # requests' own timeout bounds each socket read, not the answer: the deadline bounds the whole exchange.
         return within_deadline(self.timeout, self.session.request, method, url, headers=headers, timeout=self.timeout,
                                verify=self.verify, allow_redirects=False, **kwargs)

@@ -122,16 +122,16 @@ EXAMPLES = r"""
 - name: Share connection options through the action group
   module_defaults:
     group/threecx.xapi.xapi:
-      base_url: https://pbx.example.com:5001
-      client_id: "{{ vault_threecx_client_id }}"
-      client_secret: "{{ vault_threecx_client_secret }}"
+      base_url: "{{ threecx_base_url }}"
+      client_id: "{{ threecx_client_id }}"
+      client_secret: "{{ threecx_client_secret }}"
   block:
     - name: Ensure the night-service toggle exists
       threecx.xapi.callflow_app:
         number: "8100"
         name: Night service toggle
         routing_type: DialCode
-        script_code: "{{ lookup('file', 'files/night_toggle.cs') }}"
+        script_code: "{{ lookup('ansible.builtin.file', 'files/status_toggle.cs') }}"
         groups:
           - GroupId: 2
             Rights:
@@ -147,8 +147,10 @@ EXAMPLES = r"""
       threecx.xapi.callflow_app:
         number: "8200"
         name: CRM lookup
-        script_code: "{{ lookup('template', 'templates/crm_lookup.cs.j2') }}"
+        script_code: "{{ lookup('ansible.builtin.template', 'templates/crm_lookup.cs.j2') }}"
         diff_script: false
+      vars:
+        crm_api_token: "{{ lookup('ansible.builtin.env', 'CRM_API_TOKEN') }}"
 
     - name: Remove an app
       threecx.xapi.callflow_app:

@@ -58,10 +58,12 @@ author:
 EXAMPLES = r"""
 - name: List every call flow app of the PBX
   threecx.xapi.callflow_app_info:
-    base_url: https://pbx.example.com:5001
-    client_id: "{{ vault_threecx_client_id }}"
-    client_secret: "{{ vault_threecx_client_secret }}"
+    base_url: "{{ threecx_base_url }}"
+    client_id: "{{ threecx_client_id }}"
+    client_secret: "{{ threecx_client_secret }}"
   register: apps
+
+# The tasks below take the connection from module_defaults or the THREECX_* environment.
 
 - name: Find the app on number 8100, with its script
   threecx.xapi.callflow_app_info:

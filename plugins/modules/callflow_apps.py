@@ -58,10 +58,21 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Keep the PBX's call flow apps as the vars file says, and nothing else
+- name: Keep the PBX's call flow apps as the list says, and nothing else
   threecx.xapi.callflow_apps:
     apps: "{{ callflow_apps }}"
     purge: true
+  vars:
+    callflow_apps:  # usually in a vars file
+      - number: "8100"
+        name: Night service toggle
+        routing_type: DialCode
+        script_code: "{{ lookup('ansible.builtin.file', 'files/status_toggle.cs') }}"
+      - number: "8101"
+        name: Front desk
+        routing_type: Forward
+        script_code: "{{ lookup('ansible.builtin.file', 'files/multilingual_ivr.cs') }}"
+        diff_script: false
   register: apps
 
 - name: Report what changed
@@ -74,7 +85,7 @@ EXAMPLES = r"""
       - number: "8100"
         name: Night service toggle
         routing_type: DialCode
-        script_code: "{{ lookup('file', 'files/night_toggle.cs') }}"
+        script_code: "{{ lookup('ansible.builtin.file', 'files/status_toggle.cs') }}"
       - number: "8199"
         state: absent
 """

@@ -363,6 +363,12 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The holiday the department lists
+  threecx.xapi.holiday:
+    name: New Year
+    day: 1
+    month: 1
+
 - name: A department with its own hours and holidays
   threecx.xapi.department:
     name: Support

@@ -168,13 +168,13 @@ EXAMPLES = r"""
 - name: The main number goes to the main menu
   threecx.xapi.inbound_rule:
     rule_name: Main number
-    trunk: Provider A
+    trunk: Example Carrier
     condition: BasedOnDID
     data: "4930123456"
-    office_hours_destination: "600"
+    office_hours_destination: "100"
     out_of_office_hours_destination:
       to: VoiceMail
-      number: "100"
+      number: "101"
 """
 
 RETURN = r"""

@@ -166,6 +166,15 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The holidays of the office
+  threecx.xapi.holiday:
+    name: "{{ item.name }}"
+    day: "{{ item.day }}"
+    month: "{{ item.month }}"
+  loop:
+    - {name: New Year, day: 1, month: 1}
+    - {name: Christmas Day, day: 25, month: 12}
+
 - name: Monday to Friday, nine to five, and two holidays
   threecx.xapi.office_hours:
     hours:

@@ -127,7 +127,7 @@ EXAMPLES = r"""
     prefix: "0"
     departments: [Sales, Support]
     routes:
-      - trunk: Provider A
+      - trunk: Example Carrier
         strip_digits: 0
 """
 

@@ -72,28 +72,37 @@ author:
 """
 
 EXAMPLES = r"""
-- name: A branch office from the standard configuration
-  threecx.xapi.pbx:
-    config: "{{ lookup('ansible.builtin.template', 'branch.yml.j2') | from_yaml }}"
-
-- name: Copy the head office to a new PBX
-  threecx.xapi.pbx:
-    config: "{{ head_office.config }}"
-    purge: [users, queues]
-
 - name: A small office, written by hand
   threecx.xapi.pbx:
     config:
+      holidays:
+        - {name: New Year, day: 1, month: 1}
       departments:
-        - name: Sales
+        - name: Office
+          office_holidays: [New Year]
       users:
         - number: "201"
           first_name: Ada
-          departments: [Sales]
+          departments: [Office]
       queues:
         - number: "800"
-          name: Sales queue
+          name: Office queue
           agents: ["201"]
+
+- name: Read this PBX
+  threecx.xapi.pbx_export:
+  register: exported
+
+- name: Apply what was read (to this PBX it changes nothing; to another, it copies this one)
+  threecx.xapi.pbx:
+    config: "{{ exported.config }}"
+  register: applied
+
+- name: Keep only the queues the configuration lists
+  threecx.xapi.pbx:
+    config:
+      queues: "{{ exported.config.queues }}"
+    purge: [queues]
 """
 
 RETURN = r"""
@@ -143,7 +152,9 @@ def apply(module):
         apply_run.reread()
     result = apply_run.report(False, module._diff)
     if failed is not None:
-        module.fail_json(msg=str(failed), error=failed.as_dict(), **result)
+        if hasattr(failed, "as_dict"):
+            result["error"] = failed.as_dict()
+        module.fail_json(msg=str(failed), **result)
     module.exit_json(**result)
 
 

@@ -58,7 +58,7 @@ EXAMPLES = r"""
 - name: Keep it in Git
   ansible.builtin.copy:
     content: "{{ head_office.config | to_nice_yaml(indent=2) }}"
-    dest: "{{ playbook_dir }}/pbx/head-office.yml"
+    dest: "{{ playbook_dir }}/head-office.yml"
     mode: "0644"
 
 - name: Only the dial plan

@@ -413,8 +413,8 @@ EXAMPLES = r"""
     number: "800"
     name: Sales
     polling_strategy: Hunt
-    agents: ["101", "102", "103"]
-    managers: ["101"]
+    agents: ["100", "101"]
+    managers: ["100"]
     departments: [Sales]
     forward_no_answer:
       to: VoiceMail

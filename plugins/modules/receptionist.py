@@ -229,11 +229,11 @@ EXAMPLES = r"""
     name: Main menu
     prompt_filename: main_menu.wav
     menu_timeout: 10
-    timeout_forward_type: Queue
-    timeout_forward_dn: "800"
+    timeout_forward_type: Extension
+    timeout_forward_dn: "100"
     forwards:
-      - {input: "1", forward_dn: "800"}
-      - {input: "2", forward_dn: "700"}
+      - {input: "1", forward_dn: "100"}
+      - {input: "2", forward_dn: "101"}
     departments: [Sales]
 """
 

@@ -46,8 +46,10 @@ author:
 
 EXAMPLES = r"""
 - name: Provision every PBX with one login each
-  hosts: pbxs
+  hosts: threecx_pbx
   gather_facts: false
+  vars_files:
+    - vars/callflow_apps.yml  # threecx_callflow_apps: [{number: "8101", name: Status toggle, ...}, ...]
   module_defaults:
     group/threecx.xapi.xapi:
       base_url: "{{ threecx_base_url }}"
@@ -63,7 +65,7 @@ EXAMPLES = r"""
       threecx.xapi.callflow_app:
         number: "{{ item.number }}"
         name: "{{ item.name }}"
-      loop: "{{ callflow_apps }}"
+      loop: "{{ threecx_callflow_apps }}"
 """
 
 RETURN = r"""

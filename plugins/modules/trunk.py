@@ -528,7 +528,7 @@ EXAMPLES = r"""
       port: 5060
     auth_id: "4930123456"
     auth_password:
-      value: "{{ vault_trunk_password }}"
+      value: "{{ vault_trunk_password | default('example-trunk-password') }}"
     did_numbers: ["4930123456", "4930123457"]
     simultaneous_calls: 8
 """

@@ -1304,7 +1304,7 @@ EXAMPLES = r"""
 - name: Set the SIP password on every run (it cannot be compared)
   threecx.xapi.user:
     number: "201"
-    auth_password: "{{ vault_sip_password }}"
+    auth_password: "{{ vault_sip_password | default('example-sip-password') }}"
     update_secrets: always
   no_log: true
 

@@ -1,7 +1,6 @@
 """The compile rule and asynchronous compilation of call flow app scripts."""
 
 import re
-import time
 
 import pytest
 
@@ -92,29 +91,22 @@ def test_normalise_script():
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
-def wait_compiled(client, app_id, timeout=2.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = client.state_app(app_id)
-        if not state["CompilePending"]:
-            return state
-        time.sleep(0.01)
-    raise AssertionError("compilation did not finish")
-
-
-def test_new_app_is_invalid_until_compiled(make_sim, make_client):
-    api = make_client(make_sim(compile_delay=0.3))
+def test_new_app_is_invalid_until_compiled(make_sim, make_client, clock):
+    api = make_client(make_sim(compile_delay=0.3, clock=clock))
     app = api.create(script=GOOD)
+    clock.advance(0.25)
     pending = api.get("CallFlowApps(%d)" % app["Id"]).json()
     assert pending["InvalidScript"] is True
     assert pending["CompilationSucceeded"] is False
     assert pending["CompilationLastSuccess"] is None
-    wait_compiled(api, app["Id"])
+    assert api.state_app(app["Id"])["CompilePending"] is True
+    clock.advance(0.05)
     done = api.get("CallFlowApps(%d)" % app["Id"]).json()
     assert done["InvalidScript"] is False
     assert done["CompilationSucceeded"] is True
     assert ISO_Z.match(done["CompilationLastSuccess"])
     assert done["CompilationResult"] == ""
+    assert api.state_app(app["Id"])["CompilePending"] is False
 
 
 def test_compile_delay_zero_is_immediate(client):
@@ -136,16 +128,22 @@ def test_warnings_land_in_compilation_result(client):
     assert app["CompilationResult"] == "W: (line 1) Unused variable"
 
 
-def test_script_change_recompiles_and_moves_last_success(make_sim, make_client):
-    api = make_client(make_sim(compile_delay=0.3))
+def test_script_change_recompiles_and_moves_last_success(make_sim, make_client, clock):
+    api = make_client(make_sim(compile_delay=3, clock=clock))
     app = api.create(script=GOOD)
-    first = wait_compiled(api, app["Id"])["CompilationLastSuccess"]
+    clock.advance(3)
+    first = api.state_app(app["Id"])["CompilationLastSuccess"]
+    assert first is not None
+    clock.advance(10)
     api.patch("CallFlowApps(%d)" % app["Id"], json={"ScriptCode": GOOD + "// v2\n"})
+    clock.advance(2)
     assert api.state_app(app["Id"])["CompilePending"] is True
     # Until the new compile finishes, the previous verdict stays.
     assert api.get("CallFlowApps(%d)" % app["Id"]).json()["CompilationLastSuccess"] == first
-    second = wait_compiled(api, app["Id"])["CompilationLastSuccess"]
-    assert second > first
+    clock.advance(1)
+    second = api.state_app(app["Id"])
+    assert second["CompilePending"] is False
+    assert second["CompilationLastSuccess"] > first
 
 
 def test_broken_change_keeps_the_last_success_time(client):
@@ -157,12 +155,17 @@ def test_broken_change_keeps_the_last_success_time(client):
     assert state["CompilationResult"].startswith("E: ")
 
 
-def test_patch_without_script_change_does_not_recompile(make_sim, make_client):
-    api = make_client(make_sim(compile_delay=0.05))
+def test_patch_without_script_change_does_not_recompile(make_sim, make_client, clock):
+    api = make_client(make_sim(compile_delay=3, clock=clock))
     app = api.create(script=GOOD)
-    wait_compiled(api, app["Id"])
+    clock.advance(3)
+    compiled = api.state_app(app["Id"])
+    assert compiled["CompilePending"] is False
+    clock.advance(10)
     api.patch("CallFlowApps(%d)" % app["Id"], json={"ScriptCode": GOOD, "Name": "Renamed"})
-    assert api.state_app(app["Id"])["CompilePending"] is False
+    state = api.state_app(app["Id"])
+    assert state["CompilePending"] is False
+    assert state["CompilationLastSuccess"] == compiled["CompilationLastSuccess"]
 
 
 # -- the --rewrite-scripts quirk --------------------------------------------------------

@@ -21,7 +21,9 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIMULATOR = os.path.join(HERE, "xapi_sim.py")
-START_TIMEOUT = 15.0
+# generous: a loaded machine may take many seconds; an idle one well under a second
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 60.0
 
 
 def split_argv(argv):
@@ -67,7 +69,7 @@ def wait_until_ready(proc, port_file, host):
         if port is not None:
             url = "http://%s:%d" % (host, port)
             try:
-                with urllib.request.urlopen(url + "/_sim/health", timeout=2) as answer:
+                with urllib.request.urlopen(url + "/_sim/health", timeout=START_TIMEOUT) as answer:
                     if answer.status == 200:
                         return url
             except (urllib.error.URLError, OSError):
@@ -77,12 +79,12 @@ def wait_until_ready(proc, port_file, host):
 
 
 def stop_simulator(proc):
-    """SIGTERM, then SIGKILL if it does not stop within five seconds."""
+    """SIGTERM, then SIGKILL if it has not stopped within STOP_TIMEOUT seconds."""
     if proc.poll() is not None:
         return
     proc.terminate()
     try:
-        proc.wait(timeout=5)
+        proc.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

@@ -64,14 +64,17 @@ class Answer:
 class Simulator:
     """One simulator instance: state, tokens, faults, logs, and its HTTP server."""
 
-    def __init__(self, config, extra_seed=None):
+    def __init__(self, config, extra_seed=None, clock=time.time, sleep=time.sleep):
+        # clock (token expiry, compile deadlines) and sleep (added latency) can be replaced
+        # by in-process tests, so that what they check does not depend on the machine's speed
+        self.sleep = sleep
         self.cli_config = config.copy()
         self.config = config.copy()
         if extra_seed is None and config.seed:
             with open(config.seed, encoding="utf-8") as handle:
                 extra_seed = json.load(handle)
-        self.store = Store(self.config, extra_seed)
-        self.tokens = TokenStore()
+        self.store = Store(self.config, extra_seed, clock=clock)
+        self.tokens = TokenStore(clock=clock)
         self.faults = FaultQueue()
         self.log = RequestLog()
         self.recorder = Recorder(config.record) if config.record else None
@@ -436,7 +439,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = sim.faults.take(request.method, request.path)
         delay = sim.config.latency_ms + (fault.latency_ms if fault else 0)
         if delay > 0:
-            time.sleep(delay / 1000.0)
+            sim.sleep(delay / 1000.0)
         if fault and fault.phase == "before" and (fault.drop or fault.status):
             answer = None if fault.drop else _fault_answer(fault, kind)
         else:

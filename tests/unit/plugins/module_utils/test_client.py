@@ -131,11 +131,12 @@ def test_429_is_retried_honouring_retry_after_seconds(fake):
     assert fake.sleeps == [2.0, 3.0]
 
 
-def test_429_honours_retry_after_given_as_http_date(fake):
-    fake.fail(FakeResponse(429, headers={"Retry-After": email.utils.formatdate(time.time() + 45, usegmt=True)}))
+def test_429_honours_retry_after_given_as_http_date(fake, monkeypatch):
+    now = 1_800_000_000.0
+    monkeypatch.setattr(time, "time", lambda: now)  # the date is read against the clock, which stands still here
+    fake.fail(FakeResponse(429, headers={"Retry-After": email.utils.formatdate(now + 45, usegmt=True)}))
     make_client(fake).get("/CallFlowApps")
-    assert len(fake.sleeps) == 1
-    assert 40 <= fake.sleeps[0] <= 45
+    assert fake.sleeps == [45.0]
 
 
 def test_retry_after_parsing():
@@ -706,3 +707,40 @@ def test_https_to_a_plain_http_port_says_so_even_without_certificate_checks(loca
         client.get("/CallFlowApps")
     assert err.value.message.startswith("TLS error on GET /xapi/v1/CallFlowApps")
     assert "plain HTTP" in err.value.hint and "Certificate" not in err.value.hint
+
+
+def test_threads_whose_token_is_refused_together_log_in_once():
+    """3CX keeps one token per client: a second login would revoke the first thread's new token."""
+    fake = FakeXapi(apps=[dict(Number="8100", Name="Night")])
+    client = make_client(fake)
+    client.get("/CallFlowApps")
+    fake.issue_token()  # another worker's login revokes the client's token
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def read():
+        try:
+            barrier.wait()
+            client.get("/CallFlowApps")
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(fake.token_calls()) == 2  # the first login and one renewal, not one per thread
+
+
+def test_each_thread_gets_a_session_of_its_own_unless_one_is_given():
+    client = XapiClient(BASE_URL, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(client.session))
+    thread.start()
+    thread.join()
+    assert seen[0] is not client.session and client.session is client.session
+    given = requests.Session()
+    shared = XapiClient(BASE_URL, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, session=given)
+    assert shared.session is given
