@@ -117,8 +117,8 @@ def render(table, dates=None):
     rows = ["| file | mutants | killed | score | measured |", "| --- | ---: | ---: | ---: | --- |"]
     for name in sorted(table):
         killed, total = table[name]
-        rows.append("| plugins/%s | %d | %d | %.1f %% | %s |" % (name, total, killed, percent(killed, total),
-                                                                dates.get(name, today)))
+        score = percent(killed, total)
+        rows.append("| plugins/%s | %d | %d | %.1f %% | %s |" % (name, total, killed, score, dates.get(name, today)))
     killed, total = sum(k for k, _t in table.values()), sum(t for _k, t in table.values())
     rows.append("| all | %d | %d | %.1f %% | |" % (total, killed, percent(killed, total)))
     return "\n".join(rows)
