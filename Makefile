@@ -68,7 +68,7 @@ pytest_in = cd $(ROOT) && $(2) $(PY) -m pytest -q -p no:cacheprovider $(1)
 # BENCH_ARGS: e.g. BENCH_ARGS='--sizes 100' for a quick run (then the report goes to .work/performance.md)
 BENCH_ARGS ?=
 
-.PHONY: help demo test bench lint sanity units simulator-tests contract integration molecule docs build clean \
+.PHONY: help demo test bench mutation mutation-sample lint sanity units simulator-tests contract integration molecule docs build clean \
         venv tools getpip testcopy final-pytest
 
 help:
@@ -83,6 +83,8 @@ help:
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
+	@echo "make mutation         mutation testing (mutmut) of plugins/ against tests/unit; scores -> docs/quality.md (about an hour)"
+	@echo "make mutation-sample  mutation testing of plugins/module_utils/odata.py, which must keep 90 % (part of make test)"
 	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000, and the simulator -> docs/performance.md"
 	@echo "make clean            remove .work and generated files"
 
@@ -132,7 +134,7 @@ demo: tools
 	cd $(ROOT) && $(COLLECTION_ENV) $(WITH_SIM) -- $(PY) scripts/demo.py
 
 # final-pytest comes last and holds every pytest suite, so the log ends with its summary line
-test: lint sanity units integration molecule build final-pytest
+test: lint sanity units integration molecule build mutation-sample final-pytest
 
 # ---------------------------------------------------------------- checks
 lint: tools
@@ -192,6 +194,18 @@ final-pytest: tools
 	$(call step,pytest tests/simulator tests/contract tests/registry tests/docs tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
 	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/registry tests/docs tests/unit
+
+# ---------------------------------------------------------------- mutation testing (docs/quality.md)
+# The whole run takes hours on two cores, so make test runs a fixed sample that must keep its score.
+MUTATION_SAMPLE := module_utils/odata.py
+
+mutation: tools
+	$(call step,mutation testing of plugins/module_utils and plugins/modules (mutmut; scores to docs/quality.md))
+	cd $(ROOT) && $(PY) scripts/mutation.py --write-docs
+
+mutation-sample: tools
+	$(call step,mutation testing of $(MUTATION_SAMPLE): at least 90 % of the mutants must be killed)
+	cd $(ROOT) && $(PY) scripts/mutation.py --files $(MUTATION_SAMPLE) --min-score 90 --stage $(WORK)/mutation-sample
 
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools
