@@ -14,6 +14,7 @@ import argparse
 import copy
 import hashlib
 import os
+import re
 import sys
 
 import yaml
@@ -23,21 +24,13 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_SOURCE = os.path.join(os.path.dirname(REPO_ROOT), "shared", "3cx", "swagger.yaml")
 DEFAULT_OUTPUT = os.path.join(HERE, "xapi-extract.yaml")
 
-# The operations the simulator serves (path -> methods).  /connect/token is not in the
-# source document and stays out.
-OPERATIONS = {
-    "/CallFlowApps": ("get", "post"),
-    "/CallFlowApps({Id})": ("get", "patch", "delete"),
-    "/CallFlowApps({Id})/Pbx.GetFiles()": ("get",),
-    "/CallFlowApps({Id})/Pbx.DeleteFile": ("post",),
-    "/Groups": ("get",),
-    "/Groups({Id})": ("get",),
-    "/Trunks": ("get",),
-    # The alternate key comes before the key: openapi-core tries templates with as many
-    # variables in document order, and /Trunks({Id}) would also match Number='...'.
-    "/Trunks(Number={Number})": ("get",),
-    "/Trunks({Id})": ("get",),
-}
+# The operations the simulator serves (path -> methods), from the simulator's own route
+# table: every entity set and singleton of the registry and the bound operations it
+# implements.  /connect/token is not in the source document and stays out.
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "simulator"))
+from xapisim.server import served_operations  # noqa: E402  pylint: disable=wrong-import-position
+
+OPERATIONS = served_operations()
 
 # Where the known copy of the source comes from (see shared/3cx/SOURCE.md).
 KNOWN_SOURCES = {
@@ -236,8 +229,8 @@ def header(sha1, source_path):
         "#     so that null validates, as the source intends (OpenAPI 3.0.3 would refuse null there);",
         "#   - OData control information the source does not declare is added to answers: @odata.context",
         "#     (entities, collections) and @odata.nextLink (collections); entity answers use *EntityResponse schemas;",
-        "#   - /Trunks(Number={Number}) is listed before /Trunks({Id}) so that a matcher trying templates in order",
-        "#     picks the alternate key for Trunks(Number='...').",
+        "#   - an alternate-key path (/Users(Number={Number})) is listed before the key path (/Users({Id})) so that",
+        "#     a matcher trying templates in order picks the alternate key for Users(Number='...').",
         "",
     ])
 
@@ -260,12 +253,22 @@ def render(doc, sha1, source_path):
     return header(sha1, source_path) + "\n" + body
 
 
+class _SourceLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # pylint: disable=too-many-ancestors
+    """YAML 1.2 booleans only: YAML 1.1 would read the enum member ``No`` as false."""
+
+
+_SourceLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_SourceLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+
+
 def load_source(path):
     """Read the source document; answers (document, sha1 of the file)."""
     with open(path, "rb") as handle:
         raw = handle.read()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(raw, Loader=loader), hashlib.sha1(raw).hexdigest()
+    return yaml.load(raw, Loader=_SourceLoader), hashlib.sha1(raw).hexdigest()
 
 
 def make(source_path):

@@ -10,6 +10,7 @@ dropped silently.
 import copy
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -22,6 +23,10 @@ from xapisim.config import Config  # noqa: E402  pylint: disable=wrong-import-po
 from xapisim.server import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 from make_spec_extract import OPERATIONS  # noqa: E402  pylint: disable=wrong-import-position
+from samples import (CREATABLE, SINGLETON_NAMES, absent_key, key_path,  # noqa: E402  pylint: disable=wrong-import-position
+                     new_body, patch_property)
+from xapisim.registry import SETS, SINGLETONS  # noqa: E402  pylint: disable=wrong-import-position
+from xapisim.server import IMPLEMENTED  # noqa: E402  pylint: disable=wrong-import-position
 from xapi_contract import (ContractChecker, Report, read_records,  # noqa: E402  pylint: disable=wrong-import-position
                            record_files_from_env)
 
@@ -45,6 +50,9 @@ class Session:
 
     def call(self, method, path, **kwargs):
         return self.http.request(method, "%s/xapi/v1/%s" % (self.sim.url, path), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.call("GET", path, **kwargs)
 
     def control(self, method, path, **kwargs):
         return self.http.request(method, "%s/_sim/%s" % (self.sim.url, path), **kwargs)
@@ -110,6 +118,88 @@ def drive_scenario(api):
     api.control("POST", "faults", json={"status": 307, "location": "https://pbx.example.com:5001/xapi/v1/Groups",
                                         "path": "Groups"})
     api.call("GET", "Groups", allow_redirects=False)
+    drive_every_set(api)
+    drive_every_singleton(api)
+    drive_bound_operations(api)
+    drive_refusals(api)
+
+
+def _list_params(etype, key):
+    """Every collection query option, on a primitive property of the type."""
+    first = next(n for n in etype.structural if not etype.props[n].many and etype.props[n].kind not in ("object", "any"))
+    return {"$top": "2", "$skip": "0", "$count": "true", "$orderby": "%s desc" % (key or first),
+            "$filter": "%s ne null or %s eq null" % (first, first), "$select": ",".join(dict.fromkeys(filter(None, (key, first)))),
+            "$expand": "*", "$search": "a"}
+
+
+def drive_every_set(api):
+    """List, create, read (also by alternate key), update and delete on every entity set, as the verbs allow."""
+    for name, info in sorted(SETS.items()):
+        rules_key, verbs = info.get("key"), info["verbs"]
+        etype_name = info["schema"]
+        if "list" in verbs:
+            from xapisim.model import TYPES  # pylint: disable=import-outside-toplevel
+            assert api.call("GET", name, params=_list_params(TYPES[etype_name], rules_key)).status_code == 200, name
+        key = None
+        if name in CREATABLE:
+            created = api.call("POST", name, json=new_body(api, name))
+            assert created.status_code == 201, (name, created.text)
+            key = created.json()[rules_key]
+        elif rules_key and "list" in verbs:
+            rows = api.call("GET", name, params={"$select": rules_key}).json()["value"]
+            key = rows[0][rules_key] if rows else None
+        if key is None and rules_key:
+            key = absent_key(name)  # a 404 is an answer of the document too
+        for alt in info.get("alt_keys", ()):
+            rows = api.call("GET", name, params={"$select": alt, "$top": "1"}).json()["value"]
+            api.call("GET", "%s(%s='%s')" % (name, alt, rows[0][alt] if rows else "none"), params={"$expand": "*"})
+        if not rules_key:
+            continue
+        path = key_path(name, key)
+        if "read" in verbs:
+            api.call("GET", path, params={"$expand": "*"})
+        if "update" in verbs:
+            current = api.call("GET", path).json() if "read" in verbs else {}
+            prop, value = patch_property(name, current)
+            api.call("PATCH", path, json={prop: value})
+        if "delete" in verbs:
+            api.call("DELETE", path)
+
+
+def drive_every_singleton(api):
+    for name in SINGLETON_NAMES:
+        current = api.call("GET", name, params={"$expand": "*"}).json()
+        api.call("GET", name, params={"$select": next(iter(k for k in current if not k.startswith("@")))})
+        if "update" in SINGLETONS[name]["verbs"]:
+            prop, value = patch_property(name, current)
+            assert api.call("PATCH", name, json={prop: value}).status_code == 204, name
+
+
+def drive_bound_operations(api):
+    for set_name, op_name in sorted(IMPLEMENTED):
+        if SETS[set_name]["operations"][op_name].get("params") or SETS[set_name]["operations"][op_name]["on"] != "collection":
+            continue
+        if op_name != "Pbx.InitTrunk":
+            api.call("GET", "%s/%s()" % (set_name, op_name))
+    api.call("GET", "Trunks/Pbx.InitTrunk(template='nope.xml')")
+    api.call("GET", "Parameters/Pbx.GetParameterByName(name='MS_LOCAL_CODEC_LIST')")
+    api.call("GET", "OutboundRules/Pbx.GetEmergencyOutboundRules()", params={"$count": "true", "$top": "5"})
+
+
+def drive_refusals(api):
+    """Answers the collection must survive: references that do not exist, required properties, guards."""
+    api.call("POST", "Users", json={"FirstName": "Vic", "VMEnabled": True})
+    api.call("PATCH", "Users(102)", json={"PrimaryGroupId": 3})
+    api.call("POST", "Queues", json={"Agents": [{"Number": "10000"}]})
+    api.call("POST", "RingGroups", json={"ForwardNoAnswer": {"To": "Queue", "Number": "555"}})
+    api.call("POST", "Receptionists", json={"Forwards": [{"Input": "1", "ForwardType": "Queue", "ForwardDN": "100"}]})
+    api.call("POST", "InboundRules", json={"TrunkDN": {"Number": "99999"}})
+    api.call("POST", "OutboundRules", json={"Name": "Bad", "GroupIds": [99], "Routes": [{"TrunkId": 555}]})
+    api.call("POST", "Groups", json={"Name": " "})
+    api.call("DELETE", "Groups(1)")
+    api.call("POST", "Holidays", json={"Name": "Incomplete"})
+    api.call("POST", "Parameters", json={"Name": "MS_LOCAL_CODEC_LIST", "Value": "x"})
+    api.call("PATCH", "OfficeHours", json={"OfficeHolidays": [{"Id": 4242}]})
 
 
 def test_scenario_traffic_follows_the_contract(recording, checker):
@@ -124,15 +214,19 @@ def test_scenario_traffic_follows_the_contract(recording, checker):
     assert report.redirects == 1  # the injected 307: an HTML page that is not XAPI's, its request still checked
 
 
+def _template_pattern(template):
+    parts = re.split(r"(\{\w+\})", template)
+    return re.compile("^" + "".join("[^/]*" if p.startswith("{") else re.escape(p) for p in parts) + "$")
+
+
+_PATTERNS = [(template, _template_pattern(template)) for template in OPERATIONS]
+
+
 def _operation(record):
+    """The extract's (template, method) of a record; alternate keys are tried before keys."""
     path = record["path"][len("/xapi/v1"):]
-    for template in OPERATIONS:
-        head, _brace, tail = template.partition("{")
-        tail = tail.partition("}")[2]
-        if template == path or ("{" in template and path.startswith(head) and path.endswith(tail)
-                                and "/" not in path[len(head):len(path) - len(tail)]):
-            if template == "/Trunks({Id})" and "Number=" in path:
-                continue
+    for template, pattern in _PATTERNS:
+        if pattern.match(path):
             return template, record["method"].lower()
     return None
 
@@ -199,9 +293,35 @@ def test_answer_with_a_wrong_type_is_a_violation(recording, checker):
     assert "CanBargeIn" in _only_violation(checker, broken, "response")
 
 
+@pytest.mark.parametrize("path, params, breaks, fragment", [
+    ("Users", {"$top": "1"}, lambda body: body["value"][0].update(SRTPMode="Sometimes"), "Sometimes"),
+    ("OfficeHours", None, lambda body: body.update(Colour="blue"), "Colour"),
+    ("Queues(Number='800')", None, lambda body: body.update(RingTimeout="20"), "RingTimeout"),
+    ("Peers", None, lambda body: body["value"][0].update(Type="Robot"), "Robot"),
+])
+def test_answers_of_the_new_sets_are_held_to_the_document(recording, checker, path, params, breaks, fragment):
+    api, records = recording
+    assert api.call("POST", "Queues", json={"Name": "Help"}).status_code == 201
+    assert api.call("GET", path, params=params).status_code == 200
+    record = records()[-1]
+    assert checker.check_record(record) == []
+    broken = copy.deepcopy(record)
+    breaks(broken["response_body"])
+    assert fragment in _only_violation(checker, broken, "response")
+
+
+@pytest.mark.parametrize("path, body, fragment", [("Users", {"FirstName": "A", "Colour": "blue"}, "Colour"),
+                                                  ("Groups", {"Name": "A", "CallUsRequirement": "Nobody"}, "Nobody"),
+                                                  ("Holidays", {"Name": "A", "Day": "24"}, "Day")])
+def test_bad_request_bodies_of_the_new_sets_are_violations(recording, checker, path, body, fragment):
+    api, records = recording
+    assert api.call("POST", path, json=body).status_code == 400
+    assert fragment in _only_violation(checker, records()[-1], "request")
+
+
 def test_a_path_outside_the_extract_is_a_violation_not_a_skip(recording, checker):
     api, records = recording
-    api.call("GET", "Users")
+    assert api.call("GET", "Users/Pbx.ExportExtensions()").status_code == 501  # documented, not simulated
     report = checker.check_records(records()[-1:], "one")
     assert report.checked == 1
     assert [v[1] for v in report.violations] == ["request", "response"]

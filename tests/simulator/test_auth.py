@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 from simclient import Client
+from xapisim.registry import SETS, SINGLETONS
 
 
 def test_token_answer_has_the_oauth_shape(sim):
@@ -104,7 +105,9 @@ def test_metadata_answers_without_a_token(sim):
     root = ElementTree.fromstring(answer.content)
     edm = "{http://docs.oasis-open.org/odata/ns/edm}"
     sets = {e.get("Name"): e.get("EntityType") for e in root.iter(edm + "EntitySet")}
-    assert sets == {"CallFlowApps": "Pbx.CallFlowApp", "Groups": "Pbx.Group", "Trunks": "Pbx.Trunk"}
+    assert sets == {name: info["schema"] for name, info in SETS.items()}  # every set of the registry
+    singletons = {e.get("Name"): e.get("Type") for e in root.iter(edm + "Singleton")}
+    assert singletons["OfficeHours"] == "Pbx.OfficeHours" and len(singletons) == len(SINGLETONS)
     app = next(e for e in root.iter(edm + "EntityType") if e.get("Name") == "CallFlowApp")
     types = {p.get("Name"): p.get("Type") for p in app.iter(edm + "Property")}
     assert types["RoutingType"] == "Pbx.CfaRoutingType" and types["Id"] == "Edm.Int32"

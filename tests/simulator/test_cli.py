@@ -155,10 +155,12 @@ def test_credentials_and_token_options(run_sim):
 
 
 def test_behaviour_options(run_sim):
-    port = run_sim("--compile-delay", "0", "--rewrite-scripts", "--latency-ms", "5", "--server-page-size", "7")[1]
+    port = run_sim("--compile-delay", "0", "--rewrite-scripts", "--latency-ms", "5", "--server-page-size", "7",
+                   "--secrets-in-clear", "--no-rewrite-outbound-rules")[1]
     config = requests.get("http://127.0.0.1:%d/_sim/config" % port, timeout=DEADLINE).json()
     assert config == {"latency_ms": 5.0, "rewrite_scripts": True, "compile_delay": 0.0, "expires_in_unit": "seconds",
-                      "token_lifetime": 3600.0, "server_page_size": 7}
+                      "token_lifetime": 3600.0, "server_page_size": 7, "secrets_in_clear": True,
+                      "rewrite_outbound_rules": False}
 
 
 def test_seed_file(run_sim, tmp_path):
@@ -210,7 +212,7 @@ def test_help_lists_every_option():
     done = subprocess.run([sys.executable, SIM, "--help"], capture_output=True, text=True, timeout=DEADLINE, check=True)
     for option in ("--host", "--port", "--port-file", "--client-id", "--client-secret", "--token-lifetime",
                    "--expires-in-unit", "--compile-delay", "--rewrite-scripts", "--latency-ms", "--server-page-size",
-                   "--seed", "--record", "--quiet", "--verbose"):
+                   "--secrets-in-clear", "--no-rewrite-outbound-rules", "--seed", "--record", "--quiet", "--verbose"):
         assert option in done.stdout
 
 

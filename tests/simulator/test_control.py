@@ -75,7 +75,7 @@ def test_reset_restores_everything(make_sim, make_client):
     assert api.get("Groups").status_code == 401  # tokens revoked
     api.login()
     assert api.get("Trunks").status_code == 200  # fault gone
-    assert api.create()["Id"] == 102  # ids start over
+    assert api.create()["Id"] == 104  # ids start over: trunks 100-101 and users 100-101 (Ids 102-103) are seeded
 
 
 def test_seed_adds_compiled_apps_and_answers_ids(client):
@@ -117,6 +117,12 @@ def test_seed_with_explicit_id(client):
     {"groups": [{"Name": "G"}], "callflow_apps": [{"Name": "B", "Number": "8601", "Groups": [{"GroupId": 77}]}]},
     {"trunks": [{"Number": "10000"}]},
     {"unknown": []},
+    {"Users": [{"Number": "150"}], "Queues": [{"Agents": [{"Number": "555"}]}]},
+    {"Users": [{"Number": "150"}, {"Number": "150"}]},
+    {"OfficeHours": {"TimeZoneId": 5}},
+    {"Groups": [{"Name": "Lab"}], "Holidays": [{"Name": "Incomplete"}]},
+    {"Users": {"Number": "150"}},
+    {"Peers": []},
 ])
 def test_bad_seed_changes_nothing(client, seed):
     before = client.control("GET", "state")
@@ -283,9 +289,11 @@ def test_bad_fault_is_400(client, fault):
 def test_config_changes_settings_at_run_time(client):
     view = client.control("POST", "config", json={"latency_ms": 0, "rewrite_scripts": True, "compile_delay": 0,
                                                   "expires_in_unit": "minutes", "token_lifetime": 120,
-                                                  "server_page_size": 1})
+                                                  "server_page_size": 1, "secrets_in_clear": True,
+                                                  "rewrite_outbound_rules": False})
     assert view == {"latency_ms": 0, "rewrite_scripts": True, "compile_delay": 0, "expires_in_unit": "minutes",
-                    "token_lifetime": 120, "server_page_size": 1}
+                    "token_lifetime": 120, "server_page_size": 1, "secrets_in_clear": True,
+                    "rewrite_outbound_rules": False}
     assert client.control("GET", "config") == view
     assert client.token().json()["expires_in"] == 2
     client.login()
@@ -302,7 +310,8 @@ def test_config_latency(client):
 
 
 @pytest.mark.parametrize("change", [{"latency_ms": -1}, {"bogus": 1}, {"expires_in_unit": "hours"},
-                                    {"server_page_size": 1.5}, {"token_lifetime": 0}, ["latency_ms"]])
+                                    {"server_page_size": 1.5}, {"token_lifetime": 0}, ["latency_ms"],
+                                    {"secrets_in_clear": "yes"}, {"rewrite_outbound_rules": 1}])
 def test_bad_config_is_400_and_changes_nothing(client, change):
     before = client.control("GET", "config")
     assert client.session.post(client.base + "/_sim/config", json=change).status_code == 400

@@ -21,6 +21,8 @@ class Config:
         self.rewrite_scripts = False
         self.latency_ms = 0.0
         self.server_page_size = 0
+        self.secrets_in_clear = False
+        self.rewrite_outbound_rules = True
         self.seed = None
         self.record = None
         self.quiet = False
@@ -56,6 +58,8 @@ RUNTIME_SETTINGS = {
     "expires_in_unit": (lambda v: v in ("seconds", "minutes"), "'seconds' or 'minutes'"),
     "token_lifetime": (lambda v: non_negative_number(v) and v > 0, "a number > 0"),
     "server_page_size": (_non_negative_int, "an integer >= 0"),
+    "secrets_in_clear": (lambda v: isinstance(v, bool), "a boolean"),
+    "rewrite_outbound_rules": (lambda v: isinstance(v, bool), "a boolean"),
 }
 
 
@@ -91,6 +95,10 @@ def build_parser():
     parser.add_argument("--latency-ms", type=float, default=0.0, help="extra latency added to every API request")
     parser.add_argument("--server-page-size", type=int, default=0,
                         help="when > 0, lists without $top answer at most N entities and an @odata.nextLink")
+    parser.add_argument("--secrets-in-clear", action="store_true",
+                        help="answer passwords, PINs and concealed passwords in clear (default: concealed)")
+    parser.add_argument("--no-rewrite-outbound-rules", dest="rewrite_outbound_rules", action="store_false",
+                        help="store outbound-rule prefixes and DN ranges as sent (default: rewritten as a PBX does)")
     parser.add_argument("--seed", help="JSON file with initial data (same shape as POST /_sim/seed)")
     parser.add_argument("--record", help="append every API exchange to this JSON Lines file")
     parser.add_argument("--quiet", action="store_true", help="print nothing but the listening line")

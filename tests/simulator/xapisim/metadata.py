@@ -1,47 +1,40 @@
-"""``GET /xapi/v1/$metadata``: a CSDL (EDM) document of the types the simulator serves.
+"""``GET /xapi/v1/$metadata``: a CSDL (EDM) document of what the simulator serves.
 
-Live PBXs answer it without a token.  The real document declares the whole API; this one
-declares only the entity sets served here, their types and enums, written from the model.
+Live PBXs answer it without a token.  This one is written from the registry: every entity
+set and singleton, their types (an entity type when a set has a key, a complex type
+otherwise) and the enums they use.  Alternate keys and bound operations are left out.
 """
 
 from xml.sax.saxutils import quoteattr
 
-from .model import (AUTHENTICATION_TYPES, CFA_ROUTING_TYPES, DIRECTION_TYPES, IP_RESTRICTIONS, PEER_TYPES,
-                    TRANSCRIPTION_TYPES, TRANSPORT_RESTRICTIONS, TYPES, USER_TAGS)
+from .model import TYPES, enum_member
+from .registry import ENUMS, SETS, SINGLETONS
 
 METADATA_TYPE = "application/xml; charset=utf-8"
 
-# The official document's names for the enums of the model.
-_ENUM_NAMES = {
-    AUTHENTICATION_TYPES: "Pbx.Authentication",
-    CFA_ROUTING_TYPES: "Pbx.CfaRoutingType",
-    DIRECTION_TYPES: "Pbx.DirectionType",
-    IP_RESTRICTIONS: "Pbx.TypeOfIPRestriction",
-    PEER_TYPES: "Pbx.PeerType",
-    TRANSCRIPTION_TYPES: "Pbx.TranscriptionType",
-    TRANSPORT_RESTRICTIONS: "Pbx.TypeOfTransportRestriction",
-    USER_TAGS: "Pbx.UserTag",
-}
-_EDM = {"string": "Edm.String", "int": "Edm.Int32", "bool": "Edm.Boolean", "datetime": "Edm.DateTimeOffset",
-        "any_object": "Edm.Untyped"}
+_INT_TYPES = {"int8": "Edm.SByte", "int16": "Edm.Int16", "int32": "Edm.Int32", "int64": "Edm.Int64", "uint8": "Edm.Byte"}
+_NUMBER_TYPES = {"float": "Edm.Single", "double": "Edm.Double", "decimal": "Edm.Decimal"}
+_EDM = {"string": "Edm.String", "bool": "Edm.Boolean", "datetime": "Edm.DateTimeOffset", "duration": "Edm.Duration",
+        "time": "Edm.TimeOfDay", "date": "Edm.Date", "guid": "Edm.Guid", "any": "Edm.Untyped"}
 
 
 def _type_of(prop):
-    if prop.kind == "enum":
-        name = _ENUM_NAMES[prop.values]
-    elif prop.kind == "object":
+    if prop.kind in ("enum", "object"):
         name = prop.ref
+    elif prop.kind == "int":
+        name = _INT_TYPES.get(prop.fmt or "int64")
+    elif prop.kind == "number":
+        name = _NUMBER_TYPES.get(prop.fmt, "Edm.Double")
     else:
         name = _EDM[prop.kind]
     return "Collection(%s)" % name if prop.many else name
 
 
-def _type_lines(etype):
-    keyed = "Id" in etype.props
-    tag = "EntityType" if keyed else "ComplexType"
-    lines = ["<%s Name=%s>" % (tag, quoteattr(etype.name[len("Pbx."):]))]
-    if keyed:
-        lines.append('<Key><PropertyRef Name="Id"/></Key>')
+def _type_lines(etype, key):
+    tag = "EntityType" if key else "ComplexType"
+    lines = ["<%s Name=%s>" % (tag, quoteattr(etype.short_name))]
+    if key:
+        lines.append("<Key><PropertyRef Name=%s/></Key>" % quoteattr(key))
     for name, prop in etype.props.items():
         element = "NavigationProperty" if prop.nav else "Property"
         nullable = "" if prop.nullable or prop.many else ' Nullable="false"'
@@ -50,23 +43,29 @@ def _type_lines(etype):
     return lines
 
 
-def _enum_lines(values, name):
-    members = ['<Member Name=%s Value="%d"/>' % (quoteattr(value), index) for index, value in enumerate(values)]
-    return ["<EnumType Name=%s>" % quoteattr(name[len("Pbx."):])] + members + ["</EnumType>"]
+def _enum_lines(name, enum):
+    flags = ' IsFlags="true"' if enum.get("flags") else ""
+    values = [1 << i if flags else i for i in range(len(enum["values"]))]
+    members = ['<Member Name=%s Value="%d"/>' % (quoteattr(enum_member(member)), value)
+               for member, value in zip(enum["values"], values)]
+    return ["<EnumType Name=%s%s>" % (quoteattr(name[len("Pbx."):]), flags)] + members + ["</EnumType>"]
 
 
-def csdl_document(entity_sets):
-    """The document as bytes; ``entity_sets`` maps each served set to its EntityType."""
+def csdl_document():
+    """The document as bytes."""
+    keys = {info["schema"]: info["key"] for info in SETS.values() if info.get("key")}
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">',
              "<edmx:DataServices>",
              '<Schema Namespace="Pbx" xmlns="http://docs.oasis-open.org/odata/ns/edm">']
-    for etype in TYPES.values():
-        lines.extend(_type_lines(etype))
-    for values, name in _ENUM_NAMES.items():
-        lines.extend(_enum_lines(values, name))
+    for name, etype in TYPES.items():
+        lines.extend(_type_lines(etype, keys.get(name)))
+    for name, enum in ENUMS.items():
+        lines.extend(_enum_lines(name, enum))
     lines.append('<EntityContainer Name="Container">')
-    lines.extend('<EntitySet Name=%s EntityType=%s/>' % (quoteattr(name), quoteattr(etype.name))
-                 for name, etype in entity_sets.items())
+    lines.extend("<EntitySet Name=%s EntityType=%s/>" % (quoteattr(name), quoteattr(info["schema"]))
+                 for name, info in SETS.items())
+    lines.extend("<Singleton Name=%s Type=%s/>" % (quoteattr(name), quoteattr(info["schema"]))
+                 for name, info in SINGLETONS.items())
     lines.extend(["</EntityContainer>", "</Schema>", "</edmx:DataServices>", "</edmx:Edmx>"])
     return "\n".join(lines).encode("utf-8")

@@ -1,32 +1,76 @@
-"""The part of the XAPI data model that the simulator serves.
+"""The XAPI data model the simulator serves, built from the registry.
 
-Property names, kinds, enum members and navigation markers follow the official OpenAPI
-document (``Pbx.CallFlowApp``, ``Pbx.UserGroup``, ``Pbx.Rights``, ``Pbx.Trunk``,
-``Pbx.Group``).  A property marked ``nav`` is an OData navigation property: the server
-leaves it out of an answer unless the client names it in ``$expand``.
+Every schema an entity set or singleton reaches becomes an ``EntityType``: its properties
+in order (those of the base schema first), each one typed as the official document says.
+A property marked ``nav`` is an OData navigation property: the server leaves it out of an
+answer unless the client names it in ``$expand``.
 """
 
-INT32_MIN = -2147483648
-INT32_MAX = 2147483647
+from .registry import ENUMS, SCHEMAS
+
+# Ranges of the integer formats the document uses; an integer without a format is Int64.
+INT_RANGES = {
+    "int8": (-128, 127),
+    "int16": (-32768, 32767),
+    "int32": (-2147483648, 2147483647),
+    "int64": (-9223372036854775808, 9223372036854775807),
+    "uint8": (0, 255),
+}
+INT32_MIN, INT32_MAX = INT_RANGES["int32"]
+
+# EDM names of the kinds, for messages.
+EDM_NAMES = {
+    "string": "Edm.String", "int": "Edm.Int32", "number": "Edm.Double", "bool": "Edm.Boolean",
+    "datetime": "Edm.DateTimeOffset", "duration": "Edm.Duration", "time": "Edm.TimeOfDay", "date": "Edm.Date",
+    "guid": "Edm.Guid", "enum": "Edm.Enum", "object": "Edm.ComplexType", "any": "Edm.Untyped",
+}
+
+# Properties an answer leaves out unless ``$select`` names them (reported from live PBXs).
+HIDDEN = {"Pbx.CallFlowApp": ("ScriptCode",)}
+
+
+def enum_member(value):
+    """An enum member as the wire spells it.  A YAML 1.1 reader of the document turns the
+    member ``No`` (``Pbx.AuthenticationType``) into false; the document means the word."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
 
 
 class Prop:
     """How one property is typed.
 
-    ``kind`` is one of string, int, bool, datetime, enum, object, any_object.  ``many``
-    makes it a collection of that kind.  ``ref`` names the entity type of an object or a
-    navigation property so that projections can recurse into it.
+    ``kind`` is a registry type (string, int, number, bool, datetime, duration, time, date,
+    guid, enum, object, any); ``many`` makes it a collection of that kind; ``ref`` names
+    the schema of an object or the enum of an enum; ``values``/``flags`` describe an enum.
     """
 
-    __slots__ = ("kind", "nullable", "values", "ref", "many", "nav")
+    __slots__ = ("name", "kind", "nullable", "values", "flags", "ref", "many", "nav", "fmt", "max_length", "low", "high")
 
-    def __init__(self, kind, nullable=True, values=None, ref=None, many=False, nav=False):
+    def __init__(self, name, kind, nullable=True, ref=None, many=False, nav=False, fmt=None, max_length=None):
+        self.name = name
         self.kind = kind
         self.nullable = nullable and not many
-        self.values = values
         self.ref = ref
         self.many = many
         self.nav = nav
+        self.fmt = fmt
+        self.max_length = max_length
+        enum = ENUMS.get(ref) if kind == "enum" else None
+        self.values = tuple(enum_member(v) for v in enum["values"]) if enum else None
+        self.flags = bool(enum and enum.get("flags"))
+        self.low, self.high = INT_RANGES.get(fmt or "int64") if kind == "int" else (None, None)
+
+    @classmethod
+    def from_registry(cls, name, desc):
+        """A Prop from the registry's compact description."""
+        return cls(name, desc["t"], nullable=desc.get("n", True), ref=desc.get("r"), many=desc.get("m", False),
+                   nav=desc.get("v", False), fmt=desc.get("f"), max_length=desc.get("l"))
+
+    @property
+    def complex(self):
+        """True for a structural property holding objects of a schema."""
+        return self.kind == "object" and not self.nav
 
 
 class EntityType:
@@ -39,185 +83,38 @@ class EntityType:
         self.structural = [n for n, p in props.items() if not p.nav]
         self.navigation = [n for n, p in props.items() if p.nav]
         self.default_select = [n for n in self.structural if n not in self.hidden]
+        self.complex_structural = [n for n in self.structural if props[n].complex]
 
     def is_nav(self, name):
         """True when ``name`` is a navigation property of this type."""
         prop = self.props.get(name)
         return prop is not None and prop.nav
 
-
-TRANSCRIPTION_TYPES = ("Nothing", "Voicemail", "Recordings", "Both", "Inherit")
-CFA_ROUTING_TYPES = ("DialCode", "Forward", "Trunk")
-PEER_TYPES = ("None", "Extension", "Queue", "RingGroup", "IVR", "Fax", "Conference", "SpecialMenu",
-              "Parking", "ExternalLine", "Group", "RoutePoint")
-DIRECTION_TYPES = ("None", "Inbound", "Outbound", "Both")
-IP_RESTRICTIONS = ("Any", "IPV4", "IPV6")
-TRANSPORT_RESTRICTIONS = ("Any", "UDP", "TCP", "TLS")
-USER_TAGS = ("MS", "Teams", "Google", "WakeUp", "FaxServer", "Principal", "WeakID", "WeakPass", "WM", "AI")
-AUTHENTICATION_TYPES = ("Both", "Name", "Email", "None")
+    @property
+    def short_name(self):
+        """``Pbx.RingGroup`` -> ``RingGroup``."""
+        return self.name.rsplit(".", 1)[-1]
 
 
-def _s():
-    return Prop("string")
+def _flat_props(name):
+    entry = SCHEMAS[name]
+    props = _flat_props(entry["base"]) if entry.get("base") else {}
+    for prop_name, desc in entry["props"].items():
+        props[prop_name] = Prop.from_registry(prop_name, desc)
+    return props
 
 
-def _b():
-    return Prop("bool")
+TYPES = {name: EntityType(name, _flat_props(name), HIDDEN.get(name, ())) for name in SCHEMAS}
 
+CALLFLOW_APP = TYPES["Pbx.CallFlowApp"]
+GROUP = TYPES["Pbx.Group"]
+TRUNK = TYPES["Pbx.Trunk"]
+USER = TYPES["Pbx.User"]
+RIGHTS = TYPES["Pbx.Rights"]
+USER_GROUP = TYPES["Pbx.UserGroup"]
 
-def _i(nullable=True):
-    return Prop("int", nullable=nullable)
-
-
-def _enum(values):
-    return Prop("enum", values=values)
-
-
-RIGHTS_FLAGS = (
-    "AllowIVR", "AllowParking", "AllowToChangePresence", "AllowToManageCompanyBook", "AssignClearOperations",
-    "CanBargeIn", "CanIntercom", "CanSeeGroupCalls", "CanSeeGroupMembers", "CanSeeGroupRecordings", "Invalid",
-    "PerformOperations", "ShowMyCalls", "ShowMyPresence", "ShowMyPresenceOutside",
-)
-
-RIGHTS = EntityType("Pbx.Rights", dict(
-    [(flag, _b()) for flag in RIGHTS_FLAGS[:12]]
-    + [("RoleName", Prop("string", nullable=False))]
-    + [(flag, _b()) for flag in RIGHTS_FLAGS[12:]]
-))
-
-USER_GROUP = EntityType("Pbx.UserGroup", {
-    "CanDelete": _b(),
-    "GroupId": _i(),
-    "GroupRights": Prop("object", ref="Pbx.Rights", nav=True),
-    "Id": _i(),
-    "MemberName": _s(),
-    "Name": _s(),
-    "Number": _s(),
-    "Rights": Prop("object", ref="Pbx.Rights", nav=True),
-    "Tags": Prop("enum", values=USER_TAGS, many=True),
-    "TranscriptionMode": _enum(TRANSCRIPTION_TYPES),
-    "Type": _enum(PEER_TYPES),
-})
-
-_TRUNK_PROPS = {
-    "Id": _i(nullable=False),
-    "Number": _s(),
-    "TranscriptionMode": _enum(TRANSCRIPTION_TYPES),
-    "Groups": Prop("object", ref="Pbx.UserGroup", many=True, nav=True),
-    "AuthID": _s(),
-    "AuthPassword": Prop("any_object"),
-    "Certificate": _s(),
-    "CertificateExpirationDate": _s(),
-    "CertificateName": _s(),
-    "ConfigurationIssue": _s(),
-    "DidNumbers": Prop("string", many=True),
-    "Direction": _enum(DIRECTION_TYPES),
-    "DisableCallTransfer": _b(),
-    "DisableVideo": _b(),
-    "DiversionHeader": _b(),
-    "E164CountryCode": _s(),
-    "E164ProcessIncomingNumber": _b(),
-    "EmergencyGeoLocations": Prop("object", ref="Pbx.EmergencyGeoTrunkLocation", many=True, nav=True),
-    "EnableInboundCalls": _b(),
-    "EnableOutboundCalls": _b(),
-    "ExternalNumber": _s(),
-    "Gateway": Prop("any_object"),
-    "InCIDFormatting": Prop("any_object", many=True),
-    "IPRestriction": _enum(IP_RESTRICTIONS),
-    "IsOnline": _b(),
-    "Messaging": Prop("any_object"),
-    "OutboundCallerID": _s(),
-    "OutCIDFormatting": Prop("any_object", many=True),
-    "PublicInfoGroups": Prop("string", many=True),
-    "PublicIPinSIP": _s(),
-    "PublishInfo": _b(),
-    "ReceiveExtensions": Prop("object", ref="Pbx.Peer", many=True, nav=True),
-    "ReceiveInfo": _b(),
-    "RemoteMyPhoneUriHost": _s(),
-    "RemotePBXPreffix": _s(),
-    "RoutingRules": Prop("object", ref="Pbx.InboundRule", many=True, nav=True),
-    "ScriptName": _s(),
-    "SecondaryRegistrar": _s(),
-    "SeparateAuthId": _s(),
-    "SimultaneousCalls": _i(),
-    "Tags": Prop("enum", values=USER_TAGS, many=True),
-    "TransportRestriction": _enum(TRANSPORT_RESTRICTIONS),
-    "TrunkRegTimes": Prop("any_object", many=True),
-    "TunnelEnabled": _b(),
-    "TunnelRemoteAddr": _s(),
-    "TunnelRemotePort": _i(),
-    "UseSeparateAuthId": _b(),
-}
-TRUNK = EntityType("Pbx.Trunk", _TRUNK_PROPS)
-
-GROUP = EntityType("Pbx.Group", {
-    "Id": _i(nullable=False),
-    "Number": _s(),
-    "Name": _s(),
-    "TranscriptionMode": _enum(TRANSCRIPTION_TYPES),
-    "Groups": Prop("object", ref="Pbx.UserGroup", many=True, nav=True),
-    "CallUsEnableChat": _b(),
-    "CallUsEnablePhone": _b(),
-    "CallUsEnableVideo": _b(),
-    "CallUsRequirement": _enum(AUTHENTICATION_TYPES),
-    "ClickToCallId": _s(),
-    "AllowCallService": _b(),
-    "AnswerAfter": _i(),
-    "BreakRoute": Prop("any_object"),
-    "BreakTime": Prop("any_object"),
-    "CallHandlingMode": Prop("string", many=True),
-    "CurrentGroupHours": _s(),
-    "CustomOperator": Prop("any_object"),
-    "CustomPrompt": _s(),
-    "DisableCustomPrompt": _b(),
-    "GloballyVisible": _b(),
-    "HasMembers": _b(),
-    "HolidaysRoute": Prop("any_object"),
-    "Hours": Prop("any_object"),
-    "IsDefault": _b(),
-    "Language": _s(),
-    "LastLoginTime": Prop("datetime"),
-    "Members": Prop("object", ref="Pbx.UserGroup", many=True, nav=True),
-    "MusicOnHold": _s(),
-    "OfficeHolidays": Prop("object", ref="Pbx.Holiday", many=True, nav=True),
-    "OfficeRoute": Prop("any_object"),
-    "OutOfOfficeRoute": Prop("any_object"),
-    "OverrideExpiresAt": Prop("datetime"),
-    "OverrideHolidays": _b(),
-    "PromptSet": _s(),
-    "Props": Prop("any_object"),
-    "Rights": Prop("object", ref="Pbx.Rights", many=True, nav=True),
-    "TimeZoneId": _s(),
-})
-
-CALLFLOW_APP = EntityType("Pbx.CallFlowApp", {
-    "Id": _i(nullable=False),
-    "Number": _s(),
-    "Name": _s(),
-    "TranscriptionMode": _enum(TRANSCRIPTION_TYPES),
-    "RoutingType": _enum(CFA_ROUTING_TYPES),
-    "ScriptCode": _s(),
-    "CompilationLastSuccess": Prop("datetime"),
-    "CompilationResult": _s(),
-    "CompilationSucceeded": _b(),
-    "InvalidScript": _b(),
-    "IsRegistered": _b(),
-    "RejectedCode": _s(),
-    "Groups": Prop("object", ref="Pbx.UserGroup", many=True, nav=True),
-    "Trunk": Prop("object", ref="Pbx.Trunk", nav=True),
-}, hidden=("ScriptCode",))
-
-# Targets of navigation properties that the simulator always answers empty: they only
-# need to exist so that ``$expand`` on them is accepted.
-_EMPTY_TYPES = ("Pbx.EmergencyGeoTrunkLocation", "Pbx.Peer", "Pbx.InboundRule", "Pbx.Holiday")
-
-TYPES = {t.name: t for t in (RIGHTS, USER_GROUP, TRUNK, GROUP, CALLFLOW_APP)}
-TYPES.update({name: EntityType(name, {}) for name in _EMPTY_TYPES})
-
-# Properties of a call flow app that only the server sets.  A client may send them (a
-# body copied from a GET does); they are type-checked like every property and then ignored.
-CFA_COMPUTED = ("Id", "CompilationLastSuccess", "CompilationResult", "CompilationSucceeded", "InvalidScript",
-                "IsRegistered", "RejectedCode")
+PEER_TYPES = tuple(ENUMS["Pbx.PeerType"]["values"])
+RIGHTS_FLAGS = tuple(n for n in RIGHTS.props if n != "RoleName")
 
 # Role names known to the simulator and the rights each one grants.  3CX does not publish
 # the table; the booleans here only have to be plausible and stable.
@@ -233,14 +130,11 @@ _ROLE_GRANTS = {
 _ALL_GRANTS = tuple(f for f in RIGHTS_FLAGS if f != "Invalid")
 _ROLE_GRANTS.update({"group_owners": _ALL_GRANTS, "system_admins": _ALL_GRANTS, "system_owners": _ALL_GRANTS})
 ROLE_NAMES = tuple(sorted(_ROLE_GRANTS))
+_RIGHTS_BY_ROLE = {role: {name: (role if name == "RoleName" else name in grants) for name in RIGHTS.props}
+                   for role, grants in _ROLE_GRANTS.items()}
 
 
 def rights_for(role_name):
     """Return the full ``Pbx.Rights`` object for a role, or None for an unknown role."""
-    grants = _ROLE_GRANTS.get(role_name)
-    if grants is None:
-        return None
-    rights = {}
-    for name in RIGHTS.props:
-        rights[name] = role_name if name == "RoleName" else name in grants
-    return rights
+    rights = _RIGHTS_BY_ROLE.get(role_name)
+    return dict(rights) if rights is not None else None

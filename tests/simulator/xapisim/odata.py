@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qsl
 
 from .errors import query_error
-from .model import TYPES
+from .model import EDM_NAMES, TYPES
 
 MAX_TOP = 100
 
@@ -188,13 +188,42 @@ def parse_orderby(text, etype):
         if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
             raise query_error("Syntax error in $orderby at '%s'." % item)
         name = words[0]
-        prop = etype.props.get(name)
-        if prop is None:
-            raise _unknown_property(name, etype)
-        if prop.nav or prop.many or prop.kind in ("object", "any_object"):
+        prop = resolve_path(name, etype, "$orderby")
+        if prop.nav or prop.many or prop.kind in ("object", "any"):
             raise query_error("The $orderby expression must evaluate to a single value of primitive type.")
         keys.append((name, len(words) == 2 and words[1].lower() == "desc"))
     return keys
+
+
+def resolve_path(path, etype, option):
+    """The property a name or a path through complex properties (``Gateway/Name``) names."""
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        prop = etype.props.get(segment)
+        if prop is None:
+            raise _unknown_property(segment, etype)
+        if index == len(segments) - 1:
+            return prop
+        if not prop.complex or prop.many:
+            raise query_error("The simulator does not support navigation paths or lambda operators in %s ('%s')."
+                              % (option, path))
+        etype = TYPES[prop.ref]
+    return None
+
+
+def path_getter(path):
+    """``entity -> value`` for a property name or a path through complex properties."""
+    if "/" not in path:
+        return lambda entity: entity.get(path)
+    segments = path.split("/")
+
+    def get(entity):
+        for segment in segments:
+            if not isinstance(entity, dict):
+                return None
+            entity = entity.get(segment)
+        return entity
+    return get
 
 
 def sort_entities(items, orderby, props=None):
@@ -204,7 +233,8 @@ def sort_entities(items, orderby, props=None):
     """
     props = props or (lambda item: item)
     for name, desc in reversed(orderby):
-        items.sort(key=lambda item, n=name: _sort_key(props(item).get(n)), reverse=desc)
+        get = path_getter(name)
+        items.sort(key=lambda item, g=get: _sort_key(g(props(item))), reverse=desc)
     return items
 
 
@@ -276,8 +306,8 @@ _COMPARE = {
     "lt": lambda a, b: a < b,
     "le": lambda a, b: a <= b,
 }
-_EDM = {"string": "Edm.String", "int": "Edm.Int32", "number": "Edm.Decimal", "bool": "Edm.Boolean",
-        "datetime": "Edm.DateTimeOffset", "enum": "Edm.Enum", "null": "null"}
+_EDM = dict(EDM_NAMES, null="null")
+_TEXT_LIKE = ("duration", "time", "date", "guid")
 
 
 class _Expr:
@@ -426,9 +456,12 @@ class _FilterParser:
     def _check_operands(self, op, left, right):
         for one, other in ((left, right), (right, left)):
             if one.kind == "enum" and other.kind in ("string", "enumlit"):
-                if other.literal not in one.prop.values:
+                members = other.literal.split(",") if one.prop.flags else [other.literal]
+                if any(m.strip() not in one.prop.values for m in members):
                     raise query_error("The string '%s' is not a valid enumeration type constant." % other.literal)
                 return
+            if one.kind in _TEXT_LIKE and other.kind in ("string", "enumlit"):
+                return  # duration'PT1H', a GUID or a time compared with its text: the simulator is lenient
         kinds = {left.kind, right.kind}
         if "null" in kinds or len(kinds) == 1 or kinds <= {"int", "number"}:
             return
@@ -494,14 +527,10 @@ class _FilterParser:
             return _Expr(lambda e: None, "null")
         if self.peek()[1] == "(" and value in _FUNCTIONS:
             return self._function(value)
-        if "/" in value:
-            raise query_error("The simulator does not support navigation paths or lambda operators in $filter ('%s')." % value)
-        prop = self.etype.props.get(value)
-        if prop is None:
-            raise _unknown_property(value, self.etype)
-        if prop.nav or prop.many or prop.kind in ("object", "any_object"):
+        prop = resolve_path(value, self.etype, "$filter")
+        if prop.nav or prop.many or prop.kind in ("object", "any"):
             raise query_error("The simulator supports only single-valued primitive properties in $filter ('%s')." % value)
-        return _Expr(lambda e: e.get(value), prop.kind, prop=prop)
+        return _Expr(path_getter(value), prop.kind, prop=prop)
 
     def _function(self, name):
         self.expect("(")

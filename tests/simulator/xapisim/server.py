@@ -23,10 +23,10 @@ from .config import apply_runtime_settings
 from .errors import ApiError, odata_body, odata_error, oauth_error
 from .faults import FaultQueue, parse_fault
 from .metadata import METADATA_TYPE, csdl_document
-from .model import CALLFLOW_APP, GROUP, TRUNK
-from .odata import context_clause, parse_params, parse_query, project
+from .odata import SelectExpand, context_clause, parse_params, parse_query, project, split_top_level
 from .recorder import (REDACTED, Recorder, RequestLog, monotonic_ms, query_dict, redact_token_request, redact_token_response,
                        utc_now_iso)
+from .registry import SETS, SINGLETONS
 from .store import Store
 
 API_PREFIX = "/xapi/v1"
@@ -36,17 +36,65 @@ CONTROL_PREFIX = "/_sim"
 JSON_TYPE = "application/json; charset=utf-8"
 METADATA_PATH = API_PREFIX + "/$metadata"
 
-_ENTITY_SETS = {"CallFlowApps": CALLFLOW_APP, "Groups": GROUP, "Trunks": TRUNK}
-_METADATA = csdl_document(_ENTITY_SETS)
-_KEY = r"\((?:Id=)?(-?\d+)\)"
-_ROUTES = [
-    # (pattern, route name, allowed methods)
-    (re.compile(r"^/(CallFlowApps|Groups|Trunks)$"), "collection", {"CallFlowApps": ("GET", "POST")}),
-    (re.compile(r"^/(CallFlowApps|Groups|Trunks)" + _KEY + "$"), "entity", {"CallFlowApps": ("GET", "PATCH", "DELETE")}),
-    (re.compile(r"^/(Trunks)\(Number='((?:[^']|'')*)'\)$"), "entity_by_number", {}),
-    (re.compile(r"^/(CallFlowApps)" + _KEY + r"/Pbx\.GetFiles\(\)$"), "get_files", {"CallFlowApps": ("GET",)}),
-    (re.compile(r"^/(CallFlowApps)" + _KEY + r"/Pbx\.DeleteFile$"), "delete_file", {"CallFlowApps": ("POST",)}),
-]
+# A path under /xapi/v1: a set or singleton name, an optional key in parentheses (quotes
+# may hold parentheses), and an optional rest (a bound operation).
+_PATH = re.compile(r"^/(\w+)(?:\(((?:[^()']|'(?:[^']|'')*')*)\))?(?:/(.+))?$")
+_KEY = re.compile(r"^(?:(\w+)=)?(-?\d+|'(?:[^']|'')*'|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$")
+_OPERATION = re.compile(r"^(Pbx\.\w+)(\((.*)\))?$")
+_ARGUMENT = re.compile(r"^(\w+)='((?:[^']|'')*)'$")
+_VERB_METHODS = {"collection": (("list", "GET"), ("create", "POST")),
+                 "entity": (("read", "GET"), ("update", "PATCH"), ("delete", "DELETE")),
+                 "singleton": (("read", "GET"), ("update", "PATCH"))}
+
+# Bound operations the simulator implements (the others of the document answer 501).
+FIRST_AVAILABLE = {"Users": "Pbx.GetFirstAvailableExtensionNumber", "Queues": "Pbx.GetFirstAvailableQueueNumber",
+                   "RingGroups": "Pbx.GetFirstAvailableRingGroupNumber", "Trunks": "Pbx.GetFirstAvailableTrunkNumber",
+                   "Receptionists": "Pbx.GetFirstAvailableReceptionistNumber"}
+IMPLEMENTED = {("CallFlowApps", "Pbx.GetFiles"): "get_files", ("CallFlowApps", "Pbx.DeleteFile"): "delete_file",
+               ("Trunks", "Pbx.InitTrunk"): "init_trunk", ("Fax", "Pbx.InitFax"): "init_fax",
+               ("Parameters", "Pbx.GetParameterByName"): "parameter_by_name",
+               ("OutboundRules", "Pbx.GetEmergencyOutboundRules"): "emergency_rules"}
+IMPLEMENTED.update({(set_name, op): "first_available" for set_name, op in FIRST_AVAILABLE.items()})
+
+
+def _allowed(verbs, kind):
+    return tuple(method for verb, method in _VERB_METHODS[kind] if verb in verbs)
+
+
+def _unquote(literal):
+    return literal[1:-1].replace("''", "'")
+
+
+def served_operations():
+    """Every operation the simulator serves, as document path templates -> lower-case methods.
+
+    An alternate key comes before the key: a matcher trying templates in order would take
+    ``Number='...'`` for an ``{Id}``.
+    """
+    operations = {}
+    for name, info in SETS.items():
+        verbs = info["verbs"]
+        methods = _allowed(verbs, "collection")
+        if methods:
+            operations["/" + name] = methods
+        for alt in info.get("alt_keys", ()):
+            operations["/%s(%s={%s})" % (name, alt, alt)] = ("GET",)
+        methods = _allowed(verbs, "entity")
+        if methods and info.get("key"):
+            operations["/%s({%s})" % (name, info["key"])] = methods
+    for name, info in SINGLETONS.items():
+        operations["/" + name] = _allowed(info["verbs"], "singleton")
+    for (set_name, op_name) in sorted(IMPLEMENTED):
+        op = SETS[set_name]["operations"][op_name]
+        head = "/%s({%s})" % (set_name, SETS[set_name]["key"]) if op["on"] == "entity" else "/" + set_name
+        call = ""
+        if op["method"] == "GET":
+            call = "(%s)" % ",".join("%s={%s}" % (p, p) for p in op.get("params", ()))
+        operations["%s/%s%s" % (head, op_name, call)] = (op["method"],)
+    return {path: tuple(m.lower() for m in methods) for path, methods in operations.items()}
+
+
+_METADATA = csdl_document()
 
 
 class Answer:
@@ -171,29 +219,84 @@ class Simulator:
             return Answer(200, _METADATA, content_type=METADATA_TYPE)
         self.authorize(request.headers)
         sub_path = request.path[len(API_PREFIX):]
-        for pattern, name, methods in _ROUTES:
-            match = pattern.match(sub_path)
-            if not match:
-                continue
-            entity_set = match.group(1)
-            allowed = methods.get(entity_set, ("GET",))
-            if request.method not in allowed:
-                raise odata_error(405, "The requested resource does not support http method '%s'." % request.method,
-                                  headers={"Allow": ", ".join(allowed)})
-            return getattr(self, "_api_" + name)(request, entity_set, *match.groups()[1:])
-        raise odata_error(404, "No HTTP resource was found that matches the request URI '%s%s'." % (request.base, request.path))
+        match = _PATH.match(sub_path)
+        name = match.group(1) if match else None
+        if name in self.store.singletons and match.group(2) is None and match.group(3) is None:
+            rules = self.store.singletons[name]
+            self._check_method(request, _allowed(rules.verbs, "singleton"))
+            return self._api_singleton(request, rules)
+        if name not in self.store.sets:
+            raise self._no_resource(request)
+        rules = self.store.sets[name]
+        key = None
+        if match.group(2) is not None:
+            key = self._parse_key(rules, match.group(2))
+            if key is None:
+                raise self._no_resource(request)
+        if match.group(3) is not None:
+            return self._api_operation(request, rules, key, match.group(3))
+        if key is None:
+            methods = _allowed(rules.verbs, "collection")
+        elif isinstance(key, tuple):
+            methods = ("GET",)
+        else:
+            methods = _allowed(rules.verbs, "entity")
+        if not methods:
+            raise self._no_resource(request)
+        self._check_method(request, methods)
+        if key is None:
+            return self._api_collection(request, rules)
+        return self._api_entity(request, rules, key)
 
-    def _api_collection(self, request, entity_set):
-        etype = _ENTITY_SETS[entity_set]
+    @staticmethod
+    def _no_resource(request):
+        return odata_error(404, "No HTTP resource was found that matches the request URI '%s%s'." % (request.base, request.path))
+
+    @staticmethod
+    def _check_method(request, allowed):
+        if request.method not in allowed:
+            raise odata_error(405, "The requested resource does not support http method '%s'." % request.method,
+                              headers={"Allow": ", ".join(allowed)})
+
+    @staticmethod
+    def _parse_key(rules, text):
+        """An entity key (int or string, bare or ``Key=``), ``("Number", n)`` for an alternate key, or None."""
+        match = _KEY.match(text.strip())
+        if not match:
+            return None
+        name, literal = match.groups()
+        quoted = literal.startswith("'")
+        if name in rules.alt_keys and quoted:
+            return (name, _unquote(literal))
+        if rules.key is None or name not in (None, rules.key):
+            return None
+        if rules.key_type == "int":
+            return None if quoted or not literal.lstrip("-").isdigit() else int(literal)
+        if rules.key_kind == "guid":  # an Edm.Guid key is written bare
+            return None if quoted else literal.lower()
+        return _unquote(literal) if quoted else None
+
+    def _context(self, request, tail):
+        return "%s%s/$metadata#%s" % (request.base, API_PREFIX, tail)
+
+    def _api_collection(self, request, rules):
         if request.method == "POST":
-            entity = self.store.create_app(request.json())
-            location = "%s%s/CallFlowApps(%d)" % (request.base, API_PREFIX, entity["Id"])
-            body = {"@odata.context": "%s%s/$metadata#CallFlowApps/$entity" % (request.base, API_PREFIX)}
-            body.update(entity)
-            return Answer(201, body, {"Location": location})
+            entity = self.store.create(rules.name, request.json())
+            key = entity.get(rules.key) if rules.key else None
+            headers = {}
+            if key is not None:
+                literal = key if rules.key_type == "int" or rules.key_kind == "guid" else "'%s'" % key.replace("'", "''")
+                headers["Location"] = "%s%s/%s(%s)" % (request.base, API_PREFIX, rules.name, literal)
+            body = {"@odata.context": self._context(request, rules.name + "/$entity")}
+            body.update((name, entity[name]) for name in rules.etype.structural if name in entity)
+            return Answer(201, body, headers)
+        return self._list(request, rules, rules.name)
+
+    def _list(self, request, rules, context_name, rows=None):
+        etype = rules.etype
         opts = parse_query(request.params, etype)
-        views, count, next_skip = self.store.list_entities(entity_set, opts, self.config.server_page_size)
-        body = {"@odata.context": "%s%s/$metadata#%s%s" % (request.base, API_PREFIX, entity_set, context_clause(opts.shape))}
+        views, count, next_skip = self.store.list_entities(rules.name, opts, self.config.server_page_size, rows)
+        body = {"@odata.context": self._context(request, context_name + context_clause(opts.shape))}
         if opts.count:
             body["@odata.count"] = count
         body["value"] = [project(etype, v, opts.shape) for v in views]
@@ -202,46 +305,107 @@ class Simulator:
             body["@odata.nextLink"] = "%s%s?%s" % (request.base, request.path, urlencode(params, quote_via=quote, safe="$,'()"))
         return Answer(200, body)
 
-    def _api_entity(self, request, entity_set, key):
-        key = int(key)
+    def _api_entity(self, request, rules, key):
         if request.method == "PATCH":
-            self.store.patch_app(key, request.json())
+            self.store.update(rules.name, key, request.json())
             return Answer(204)
         if request.method == "DELETE":
-            self.store.delete_app(key)
+            self.store.delete(rules.name, key)
             return Answer(204)
-        return self._read_one(request, entity_set, key)
+        opts = parse_query(request.params, rules.etype, collection=False)
+        view = self.store.read_entity(rules.name, key, opts.shape.expand)
+        return self._entity_answer(request, rules, view, opts.shape, rules.name)
 
-    def _api_entity_by_number(self, request, entity_set, number):
-        return self._read_one(request, entity_set, ("Number", number.replace("''", "'")))
-
-    def _read_one(self, request, entity_set, key):
-        etype = _ENTITY_SETS[entity_set]
-        opts = parse_query(request.params, etype, collection=False)
-        view = self.store.read_entity(entity_set, key, tuple(opts.shape.expand))
-        context = "%s%s/$metadata#%s%s/$entity" % (request.base, API_PREFIX, entity_set, context_clause(opts.shape))
-        body = {"@odata.context": context}
-        body.update(project(etype, view, opts.shape))
+    def _entity_answer(self, request, rules, view, shape, context_name):
+        body = {"@odata.context": self._context(request, "%s%s/$entity" % (context_name, context_clause(shape)))}
+        body.update(project(rules.etype, view, shape))
         return Answer(200, body)
 
-    def _api_get_files(self, request, _entity_set, key):
+    def _api_singleton(self, request, rules):
+        if request.method == "PATCH":
+            self.store.update_single(rules.name, request.json())
+            return Answer(204)
+        opts = parse_query(request.params, rules.etype, collection=False)
+        view = self.store.read_single(rules.name, opts.shape.expand)
+        body = {"@odata.context": self._context(request, rules.name + context_clause(opts.shape))}
+        body.update(project(rules.etype, view, opts.shape))
+        return Answer(200, body)
+
+    # -- bound operations ---------------------------------------------------------------
+
+    def _api_operation(self, request, rules, key, text):
+        match = _OPERATION.match(text)
+        op = rules.operations.get(match.group(1)) if match else None
+        if op is None or isinstance(key, tuple) or (op["on"] == "entity") != (key is not None) \
+                or (op["method"] == "GET") != (match.group(2) is not None):
+            raise self._no_resource(request)
+        self._check_method(request, (op["method"],))
+        handler = IMPLEMENTED.get((rules.name, match.group(1)))
+        if handler is None:
+            raise odata_error(501, "The simulator does not implement %s of %s." % (match.group(1), rules.name))
+        args = self._arguments(request, match.group(3), op.get("params", ()))
+        return getattr(self, "_op_" + handler)(request, rules, key, args)
+
+    def _arguments(self, request, text, names):
+        args = {}
+        for part in split_top_level(text or "", ",") if text else ():
+            found = _ARGUMENT.match(part)
+            if not found or found.group(1) not in names:
+                raise self._no_resource(request)
+            args[found.group(1)] = _unquote("'%s'" % found.group(2))
+        if set(args) != set(names):
+            raise self._no_resource(request)
+        return args
+
+    @staticmethod
+    def _no_query_options(request, allowed=()):
         for name, _value in request.params:
-            if name.startswith("$") and name not in ("$top", "$skip", "$count"):
-                raise odata_error(400, "The query specified in the URI is not valid. The simulator supports only "
-                                       "$top, $skip and $count on Pbx.GetFiles().")
-        files = self.store.app_files(int(key))
+            if name.startswith("$") and name not in allowed:
+                raise odata_error(400, "The query specified in the URI is not valid. The simulator supports %s on this "
+                                       "operation." % (", ".join(allowed) or "no query option"))
+
+    def _op_get_files(self, request, _rules, key, _args):
+        self._no_query_options(request, ("$top", "$skip", "$count"))
+        files = self.store.app_files(key)
         params = dict(request.params)
         top = int(params["$top"]) if params.get("$top", "").isdigit() else None
         skip = int(params["$skip"]) if params.get("$skip", "").isdigit() else 0
-        body = {"@odata.context": "%s%s/$metadata#Collection(Edm.String)" % (request.base, API_PREFIX)}
+        body = {"@odata.context": self._context(request, "Collection(Edm.String)")}
         if params.get("$count", "").lower() == "true":
             body["@odata.count"] = len(files)
         body["value"] = files[skip:None if top is None else skip + top]
         return Answer(200, body)
 
-    def _api_delete_file(self, request, _entity_set, key):
-        self.store.delete_file(int(key), request.json(allow_bad=True))
+    def _op_delete_file(self, request, _rules, key, _args):
+        self.store.delete_file(key, request.json(allow_bad=True))
         return Answer(204)
+
+    def _op_first_available(self, request, rules, _key, _args):
+        self._no_query_options(request)
+        body = {"@odata.context": self._context(request, "Pbx.FirstAvailableNumber"),
+                "Number": self.store.first_available(rules.name)}
+        return Answer(200, body)
+
+    def _op_init_trunk(self, request, rules, _key, args):
+        self._no_query_options(request)
+        return self._init_answer(request, rules, self.store.init_trunk(args["template"]))
+
+    def _op_init_fax(self, request, rules, _key, _args):
+        self._no_query_options(request)
+        return self._init_answer(request, rules, self.store.init_fax())
+
+    def _init_answer(self, request, rules, view):
+        body = {"@odata.context": self._context(request, rules.etype.name)}
+        body.update(project(rules.etype, view, SelectExpand()))
+        return Answer(200, body)
+
+    def _op_parameter_by_name(self, request, rules, _key, args):
+        opts = parse_query(request.params, rules.etype, collection=False)
+        view = self.store.parameter_by_name(args["name"])
+        return self._entity_answer(request, rules, view, opts.shape, rules.name)
+
+    def _op_emergency_rules(self, request, rules, _key, _args):
+        return self._list(request, rules, rules.name, rows=lambda store: rules.rows(store, emergency=True))
 
     # -- control API ------------------------------------------------------------------
 

@@ -1,30 +1,39 @@
-"""The PBX state: departments, trunks, call flow apps, and the rules that guard them.
+"""The PBX state: every entity set and singleton, and the engine that reads and writes them.
 
 One re-entrant lock guards everything; every public method takes it, so handler threads
-see each request as atomic.  Compilation is settled lazily: a script change records a
-deadline and the next access after that deadline applies the result, stamped with the
-deadline time.  That keeps tests deterministic without a timer thread.
+see each request as atomic.  What each set does beyond the generic rules lives in
+``xapisim.rules``.  Compilation of call flow apps is settled lazily: a script change
+records a deadline and the next access after that deadline applies the result, stamped
+with the deadline time, which keeps tests deterministic without a timer thread.
 """
 
+import copy
 import threading
 import time
 from datetime import datetime, timezone
 
 from . import errors
+from .binding import normalise_flags
 from .compiler import compile_script, normalise_script
-from .errors import ApiError, bind_error, warning_error
-from .model import CALLFLOW_APP, GROUP, INT32_MAX, INT32_MIN, TRUNK, TYPES, ROLE_NAMES, rights_for
+from .defaults import default_object
+from .errors import ApiError, warning_error
+from .model import TYPES, rights_for
+from .navs import NOT_FOUND
 from .odata import sort_entities
-from .seed import builtin_seed, group_template, trunk_template
+from .rules import ALREADY_IN_USE, CONCEALED, PLAIN_SECRETS, SEARCH_FIELDS, build_rules
+from .seed import LEGACY_KEYS, SEED_ORDER, builtin_seed
 
-DEFAULT_ROLE = "users"
-DEFAULT_ROUTING_TYPE = "DialCode"
-DEFAULT_TRANSCRIPTION_MODE = "Inherit"
 FIRST_DN_ID = 100
-FIRST_GROUP_ID = 1
 FIRST_MEMBERSHIP_ID = 1000
+FIRST_IDS = {"DN": FIRST_DN_ID, "membership": FIRST_MEMBERSHIP_ID}
 
-_DATETIME_CHARS = set("0123456789-:.TZ+")
+# Where an internal destination's number must be, by ``To`` (``Pbx.DestinationType``).
+DESTINATION_SETS = {"Extension": ("Users",), "VoiceMail": ("Users",), "Queue": ("Queues",), "RingGroup": ("RingGroups",),
+                    "IVR": ("Receptionists",), "Fax": ("Fax",), "RoutePoint": ("CallFlowApps", "ServicePrincipals")}
+# DN sets in the order /Peers and lookups walk them; departments are DNs too but hold no memberships.
+DN_SETS = ("Groups", "Users", "Queues", "RingGroups", "Receptionists", "Trunks", "Parkings", "Fax", "CallFlowApps",
+           "ServicePrincipals")
+MEMBER_SETS = DN_SETS[1:]
 
 
 def iso_utc(timestamp):
@@ -32,109 +41,71 @@ def iso_utc(timestamp):
     return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class AppRecord:
-    """A stored call flow app: its structural properties plus what links it to others."""
+class Record:
+    """A stored entity: structural properties, navigation data, and what links it to others."""
 
-    __slots__ = ("props", "memberships", "trunk_id", "files", "compile_due", "last_success")
+    __slots__ = ("key", "props", "links", "memberships", "files", "compile_due", "last_success")
 
-    def __init__(self, props):
+    def __init__(self, key, props):
+        self.key = key
         self.props = props
-        self.memberships = []   # [(membership_id, group_id, role_name)]
-        self.trunk_id = None
-        self.files = []
+        self.links = {}
+        self.memberships = []   # [(membership_id, group_id, role_name)] of a DN
+        self.files = []         # audio files of a call flow app
         self.compile_due = None
         self.last_success = 0.0
 
 
-# ---------------------------------------------------------------------------------------
-# Body binding: the checks a body must pass before anything else happens.
-# ---------------------------------------------------------------------------------------
+class Db:
+    """Everything mutable, in one object so that a refused seed can restore it whole."""
 
-def _kind_error(value, prop):
-    """Why ``value`` does not fit ``prop`` (None when it fits); not recursive into objects."""
-    if value is None:
-        return None if prop.nullable else "A null value was found for a property that is not nullable."
-    if prop.kind == "string" and not isinstance(value, str):
-        return "Cannot convert the literal '%s' to the expected type 'Edm.String'." % (value,)
-    if prop.kind == "int" and (not isinstance(value, int) or isinstance(value, bool) or not INT32_MIN <= value <= INT32_MAX):
-        return "Cannot convert the literal '%s' to the expected type 'Edm.Int32'." % (value,)
-    if prop.kind == "bool" and not isinstance(value, bool):
-        return "Cannot convert the literal '%s' to the expected type 'Edm.Boolean'." % (value,)
-    if prop.kind == "datetime" and (not isinstance(value, str) or len(value) < 10 or not set(value) <= _DATETIME_CHARS):
-        return "Cannot convert the literal '%s' to the expected type 'Edm.DateTimeOffset'." % (value,)
-    if prop.kind == "enum" and (not isinstance(value, str) or value not in prop.values):
-        return "The value '%s' is not a valid member of the enumeration (%s)." % (value, ", ".join(prop.values))
-    if prop.kind in ("object", "any_object") and not isinstance(value, dict):
-        return "A value of an object type was expected, found '%s'." % (value,)
-    return None
+    def __init__(self, set_names, singletons):
+        self.tables = {name: {} for name in set_names}
+        self.singles = singletons
+        self.numbers = {}    # DN number -> (set name, key); ("", None) for numbers of DNs not modelled
+        self.members = {}    # department id -> {(set name, key): True}
+        self.counters = dict(FIRST_IDS)
+        self.pending = {}    # call flow app id -> Record whose compilation is due
 
 
-def check_body(body, etype, path=""):
-    """Return ``(reason, target)`` for the first binding problem of ``body``, or None."""
-    if not isinstance(body, dict):
-        return "The request body must be a JSON object of type '%s'." % etype.name, path or etype.name
-    for name, value in body.items():
-        target = path + name
-        prop = etype.props.get(name)
-        if prop is None:
-            return ("The property '%s' does not exist on type '%s'. Make sure to only use property names that are "
-                    "defined by the type." % (name, etype.name)), target
-        values = value if prop.many else [value]
-        if prop.many and not isinstance(value, list):
-            return "A collection was expected for property '%s'." % name, target
-        for item in values:
-            if prop.many and item is None:
-                return "A collection element of property '%s' is null." % name, target
-            reason = _kind_error(item, prop)
-            if reason:
-                return reason, target
-            if prop.kind == "object" and item is not None:
-                problem = check_body(item, TYPES[prop.ref], target + "/")
-                if problem:
-                    return problem
-    return None
+class Write:
+    """One POST, PATCH or seed item on its way: what it will store, checked first."""
 
+    def __init__(self, store, rules, body, rec, seeding):
+        self.store = store
+        self.rules = rules
+        self.body = body
+        self.rec = rec
+        self.seeding = seeding
+        self.key = None
+        self.props = {}
+        self.appliers = []
+        self.memberships = None
+        self.script_changed = False
+        self.files = None
 
-def bind(body):
-    """Raise the server's bind-failure 400 when ``body`` does not fit a Pbx.CallFlowApp."""
-    if check_body(body, CALLFLOW_APP):
-        raise bind_error()
+    @property
+    def creating(self):
+        """True for a POST (or a seed item)."""
+        return self.rec is None
 
-
-def _check_seed_item(item, etype):
-    """Unlike the API's bind error, a refused seed item says what is wrong with it."""
-    problem = check_body(item, etype)
-    if problem:
-        raise ApiError(400, {"error": "%s (%s)" % problem})
-
-
-def _require_text(body, name, present_required=True):
-    """REQUIRED when missing/null, CAN_NOT_BE_EMPTY_STRING when blank."""
-    if name not in body and not present_required:
-        return
-    value = body.get(name)
-    if value is None:
-        raise warning_error(name, "WARNINGS.XAPI.REQUIRED")
-    if not value.strip():
-        raise warning_error(name, "WARNINGS.XAPI.CAN_NOT_BE_EMPTY_STRING")
+    def old(self, name):
+        """The stored value of a property (None on create)."""
+        return self.rec.props.get(name) if self.rec is not None else None
 
 
 class Store:
     """Everything the PBX knows, behind one lock."""
 
     def __init__(self, config, extra_seed=None, clock=time.time):
-        self.lock = threading.RLock()
         self.config = config
-        self.clock = clock
         self.extra_seed = extra_seed
-        self.apps = {}
-        self.groups = {}
-        self.trunks = {}
-        self.numbers = {}
-        self.pending = {}
-        self.next_dn_id = FIRST_DN_ID
-        self.next_group_id = FIRST_GROUP_ID
-        self.next_membership_id = FIRST_MEMBERSHIP_ID
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.sets, self.singletons = build_rules()
+        self.dn_sets = DN_SETS
+        self.member_sets = MEMBER_SETS
+        self.db = None
         self.reset()
 
     # -- seeding ----------------------------------------------------------------------
@@ -142,464 +113,649 @@ class Store:
     def reset(self):
         """Back to the built-in data plus the ``--seed`` file."""
         with self.lock:
-            self.apps, self.groups, self.trunks, self.numbers, self.pending = {}, {}, {}, {}, {}
-            self.next_dn_id = FIRST_DN_ID
-            self.next_group_id = FIRST_GROUP_ID
-            self.next_membership_id = FIRST_MEMBERSHIP_ID
+            singles = {name: Record(name, default_object(rules.etype.name)) for name, rules in self.singletons.items()}
+            self.db = Db(self.sets, singles)
             self.seed(builtin_seed())
             if self.extra_seed:
                 self.seed(self.extra_seed)
 
     def seed(self, data):
-        """Add entities directly (``POST /_sim/seed``); answers the new ids per kind.
+        """Add entities directly (``POST /_sim/seed``); answers the new keys per set.
 
-        Every item is checked before anything is stored, so a bad item changes nothing.
+        Every item is checked like a POST; one bad item restores the state from before.
         """
         if not isinstance(data, dict):
             raise ApiError(400, {"error": "the seed must be a JSON object"})
-        unknown = set(data) - {"groups", "trunks", "callflow_apps", "other_numbers"}
+        unknown = set(data) - set(LEGACY_KEYS) - set(self.sets) - set(self.singletons)
         if unknown:
             raise ApiError(400, {"error": "unknown seed keys: %s" % ", ".join(sorted(unknown))})
         with self.lock:
-            saved = self._snapshot()
+            saved = copy.deepcopy(self.db)
             try:
                 return self._seed_all(data)
             except ApiError as exc:
-                self._restore(saved)
+                self.db = saved
                 raise _control_error(exc) from exc
 
-    def _snapshot(self):
-        return (dict(self.apps), dict(self.groups), dict(self.trunks), dict(self.numbers), dict(self.pending),
-                self.next_dn_id, self.next_group_id, self.next_membership_id)
-
-    def _restore(self, saved):
-        (self.apps, self.groups, self.trunks, self.numbers, self.pending,
-         self.next_dn_id, self.next_group_id, self.next_membership_id) = saved
-
     def _seed_all(self, data):
-        for number in _seed_list(data, "other_numbers"):
-            if not isinstance(number, str):
-                raise ApiError(400, {"error": "other_numbers must hold strings"})
-            self._claim_number(number, "other", None)
         result = {"groups": [], "trunks": [], "callflow_apps": []}
-        for index, item in enumerate(_seed_list(data, "groups")):
-            result["groups"].append(self._labelled("groups", index, self._seed_group, item))
-        for index, item in enumerate(_seed_list(data, "trunks")):
-            result["trunks"].append(self._labelled("trunks", index, self._seed_trunk, item))
-        for index, item in enumerate(_seed_list(data, "callflow_apps")):
-            result["callflow_apps"].append(self._labelled("callflow_apps", index, self._seed_app, item))
+        for label in SEED_ORDER + sorted(set(self.sets) - set(SEED_ORDER)) + sorted(self.singletons):
+            if label not in data:
+                continue
+            if label == "other_numbers":
+                self._seed_numbers(data[label])
+            elif label in self.singletons:
+                self._labelled(label, None, self._seed_singleton, label, data[label])
+                result.setdefault("singletons", []).append(label)
+            else:
+                set_name = LEGACY_KEYS.get(label, label)
+                rules = self.sets[set_name]
+                if rules.live:
+                    raise ApiError(400, {"error": "%s is computed from the other sets and cannot be seeded" % label})
+                keys = result.setdefault(label, [])
+                for index, item in enumerate(_seed_list(data, label)):
+                    keys.append(self._labelled(label, index, self._seed_item, rules, item))
         return result
 
+    def _seed_numbers(self, numbers):
+        if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+            raise ApiError(400, {"error": "other_numbers must be a list of strings"})
+        for number in numbers:
+            if number in self.db.numbers:
+                raise ApiError(400, {"error": "number %s is already in use" % number})
+            self.db.numbers[number] = ("", None)
+
     @staticmethod
-    def _labelled(kind, index, func, item):
+    def _labelled(label, index, func, *args):
         try:
-            return func(item)
+            return func(*args)
         except ApiError as exc:
-            raise ApiError(400, {"error": "%s[%d]: %s" % (kind, index, _message_of(exc))}) from exc
+            where = label if index is None else "%s[%d]" % (label, index)
+            raise ApiError(400, {"error": "%s: %s" % (where, _message_of(exc))}) from exc
 
-    def _seed_group(self, item):
+    def _seed_item(self, rules, item):
         if not isinstance(item, dict):
-            raise ApiError(400, {"error": "a group must be an object"})
-        _check_seed_item(item, GROUP)
-        if not item.get("Name"):
-            raise ApiError(400, {"error": "a group needs a Name"})
-        group_id = self._take_id(item.get("Id"), self.groups, "next_group_id")
-        number = item.get("Number") or "GRP%04d" % group_id
-        group = group_template(item["Name"], number)
-        group.update({k: v for k, v in item.items() if not GROUP.is_nav(k)})
-        group["Id"], group["Number"] = group_id, number
-        self._claim_number(number, "group", group_id)
-        self.groups[group_id] = group
-        return group_id
+            raise ApiError(400, {"error": "an item must be an object"})
+        return self._create(rules, dict(item), seeding=True).key
 
-    def _seed_trunk(self, item):
-        if not isinstance(item, dict):
-            raise ApiError(400, {"error": "a trunk must be an object"})
-        _check_seed_item(item, TRUNK)
-        trunk_id = self._take_id(item.get("Id"), self._dn_ids(), "next_dn_id")
-        number = item.get("Number") or str(10000 + len(self.trunks))
-        trunk = trunk_template(number)
-        trunk.update({k: v for k, v in item.items() if not TRUNK.is_nav(k)})
-        trunk["Id"], trunk["Number"] = trunk_id, number
-        self._claim_number(number, "trunk", trunk_id)
-        self.trunks[trunk_id] = trunk
-        return trunk_id
+    def _seed_singleton(self, name, value):
+        self._update_single(self.singletons[name], value, seeding=True)
 
-    def _seed_app(self, item):
-        if not isinstance(item, dict):
-            raise ApiError(400, {"error": "an app must be an object"})
-        files = item.get("Files", [])
-        body = {k: v for k, v in item.items() if k != "Files"}
-        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-            raise ApiError(400, {"error": "Files must be a list of strings"})
-        _check_seed_item(body, CALLFLOW_APP)
-        _require_text(body, "Number")
-        _require_text(body, "Name")
-        self._check_number_free(body["Number"])
-        memberships = self._resolve_groups(body.get("Groups"), None)
-        trunk_id = self._resolve_trunk(body["Trunk"]) if "Trunk" in body else None
-        app_id = self._take_id(body.get("Id"), self._dn_ids(), "next_dn_id")
-        now = self.clock()
-        succeeded = body.get("CompilationSucceeded", True)
-        props = self._new_props(app_id, body)
-        props.update({
-            "CompilationSucceeded": succeeded,
-            "InvalidScript": body.get("InvalidScript", not succeeded),
-            "CompilationResult": body.get("CompilationResult", "" if succeeded else None),
-            "CompilationLastSuccess": body.get("CompilationLastSuccess", iso_utc(now) if succeeded else None),
-            "IsRegistered": body.get("IsRegistered", False),
-            "RejectedCode": body.get("RejectedCode"),
-        })
-        record = AppRecord(props)
-        record.memberships, record.trunk_id, record.files = self._number_memberships(memberships), trunk_id, list(files)
-        record.last_success = now if succeeded else 0.0
-        self._claim_number(props["Number"], "callflow_app", app_id)
-        self.apps[app_id] = record
-        return app_id
+    # -- lookups ----------------------------------------------------------------------
 
-    def _dn_ids(self):
-        ids = set(self.apps)
-        ids.update(self.trunks)
-        return ids
+    def table(self, set_name):
+        """The stored records of a set, by key."""
+        return self.db.tables[set_name]
 
-    def _take_id(self, wanted, taken, counter):
-        """Use an explicit Id (when free) or the next one of ``counter``; keep the counter ahead."""
+    def rules_of(self, set_name):
+        """The rules object of a set."""
+        return self.sets[set_name]
+
+    def find_dn(self, number, sets):
+        """``(set name, key)`` of the DN with this number when it is in one of ``sets``."""
+        owner = self.db.numbers.get(number) if isinstance(number, str) else None
+        return owner if owner is not None and owner[0] in sets else None
+
+    def default_group_id(self):
+        """Id of the department flagged IsDefault (the first one if none is)."""
+        groups = self.table("Groups")
+        for group_id, group in groups.items():
+            if group.props.get("IsDefault"):
+                return group_id
+        return next(iter(groups))
+
+    def members_of(self, group_id):
+        """``[(set name, key)]`` of every DN in a department."""
+        return list(self.db.members.get(group_id, ()))
+
+    # -- numbers and ids ------------------------------------------------------------------
+
+    def check_number_free(self, number):
+        """ALREADY_IN_USE when any DN has this number."""
+        if number in self.db.numbers:
+            raise warning_error("Number", ALREADY_IN_USE)
+
+    def claim_number(self, number, set_name, key):
+        """Record that a DN holds a number."""
+        self.db.numbers[number] = (set_name, key)
+
+    def free_number(self, number):
+        """A deleted DN's number is free again."""
+        self.db.numbers.pop(number, None)
+
+    def next_number(self, series):
+        """The first number of a series that no DN holds (``(start, format)``)."""
+        value, pattern = series
+        while pattern % value in self.db.numbers:
+            value += 1
+        return pattern % value
+
+    def take_id(self, rules, wanted):
+        """An explicit Id (when free; seeds only) or the next one of the set's counter."""
+        counter = rules.counter
+        taken = self._ids_of(counter)
         if wanted is None:
-            wanted = getattr(self, counter)
+            wanted = self.db.counters.get(counter, 1)
             while wanted in taken:
                 wanted += 1
         elif wanted in taken:
             raise ApiError(400, {"error": "Id %s is already used" % wanted})
-        setattr(self, counter, max(getattr(self, counter), wanted + 1))
+        self.db.counters[counter] = max(self.db.counters.get(counter, 1), wanted + 1)
         return wanted
 
-    # -- numbers ----------------------------------------------------------------------
+    def _ids_of(self, counter):
+        if counter != "DN":
+            return self.table(counter)
+        return _KeyUnion([self.table(s) for s in self.dn_sets if self.sets[s].counter == "DN"])
 
-    def _check_number_free(self, number):
-        if number in self.numbers:
-            raise warning_error("Number", "WARNINGS.XAPI.ALREADY_IN_USE")
+    def next_element_id(self):
+        """Ids of elements inside collections (forwards, profiles, phones...)."""
+        value = self.db.counters.get("element", 1)
+        self.db.counters["element"] = value + 1
+        return value
 
-    def _claim_number(self, number, kind, entity_id):
-        if number in self.numbers:
-            raise ApiError(400, {"error": "number %s is already in use" % number})
-        self.numbers[number] = (kind, entity_id)
+    def number_elements(self, elements, type_name):
+        """Give collection elements whose type has an ``Id`` one when the client sent none."""
+        prop = TYPES[type_name].props.get("Id")
+        if prop is None or prop.kind != "int":
+            return
+        for element in elements:
+            if not element.get("Id"):
+                element["Id"] = self.next_element_id()
 
-    # -- references -------------------------------------------------------------------
+    # -- memberships ------------------------------------------------------------------
 
-    def default_group_id(self):
-        """Id of the department flagged IsDefault (the first one if several are)."""
-        for group_id, group in self.groups.items():
-            if group.get("IsDefault"):
-                return group_id
-        return next(iter(self.groups))
-
-    def _resolve_groups(self, value, record):
-        """Turn a written ``Groups`` array into memberships; an empty one means DEFAULT."""
-        if not value:
-            value = [{"GroupId": self.default_group_id()}]
-        existing = {m[1]: m[0] for m in record.memberships} if record else {}
-        seen, result = set(), []
-        for item in value:
-            group_id = item.get("GroupId")
-            if group_id is None:
-                raise warning_error("Groups", "WARNINGS.XAPI.REQUIRED")
-            if group_id not in self.groups:
-                raise warning_error("Groups", "WARNINGS.XAPI.NOT_FOUND")
-            if group_id in seen:
-                raise warning_error("Groups", "WARNINGS.XAPI.DUPLICATE")
-            seen.add(group_id)
-            role = (item.get("Rights") or {}).get("RoleName") or DEFAULT_ROLE
-            if role not in ROLE_NAMES:
-                raise warning_error("Groups", "WARNINGS.XAPI.NOT_FOUND")
-            result.append((existing.get(group_id), group_id, role))
-        return result
-
-    def _number_memberships(self, memberships):
-        """Give new memberships an Id (done only once a write is sure to succeed)."""
+    def set_memberships(self, set_name, rec, memberships):
+        """Replace a DN's memberships (new ones get an Id) and keep the department index."""
+        index = self.db.members
+        for _mid, group_id, _role in rec.memberships:
+            index.get(group_id, {}).pop((set_name, rec.key), None)
         numbered = []
-        for mid, gid, role in memberships:
+        for mid, group_id, role in memberships:
             if mid is None:
-                mid = self.next_membership_id
-                self.next_membership_id += 1
-            numbered.append((mid, gid, role))
-        return numbered
+                mid = self.db.counters["membership"]
+                self.db.counters["membership"] += 1
+            numbered.append((mid, group_id, role))
+            index.setdefault(group_id, {})[(set_name, rec.key)] = True
+        rec.memberships = numbered
+        self.sets[set_name].memberships_changed(self, rec)
 
-    def _resolve_trunk(self, value):
-        """A ``Trunk`` reference by Id or Number to a trunk Id; null unlinks."""
-        if value is None:
-            return None
-        if value.get("Id") is not None:
-            if value["Id"] in self.trunks:
-                return value["Id"]
-        elif value.get("Number") is not None:
-            for trunk_id, trunk in self.trunks.items():
-                if trunk["Number"] == value["Number"]:
-                    return trunk_id
-        raise warning_error("Trunk", "WARNINGS.XAPI.NOT_FOUND")
+    def replace_group_members(self, group_id, wanted):
+        """A department's ``Members`` written whole: add, re-role and remove memberships."""
+        default = self.default_group_id()
+        roles = dict(wanted)
+        for owner in self.members_of(group_id):
+            if owner not in roles:
+                rec = self.table(owner[0])[owner[1]]
+                kept = [m for m in rec.memberships if m[1] != group_id]
+                if not kept and self.sets[owner[0]].default_department:
+                    kept = [(None, default, "users")]
+                self.set_memberships(owner[0], rec, kept)
+        for owner, role in wanted:
+            rec = self.table(owner[0])[owner[1]]
+            kept = [m if m[1] != group_id else (m[0], group_id, role) for m in rec.memberships]
+            if all(m[1] != group_id for m in kept):
+                kept.append((None, group_id, role))
+            self.set_memberships(owner[0], rec, kept)
 
-    # -- compilation ------------------------------------------------------------------
-
-    def _schedule_compile(self, record, now):
-        delay = self.config.compile_delay
-        record.compile_due = now + delay
-        if delay <= 0:
-            self._compile(record)
-        else:
-            self.pending[record.props["Id"]] = record
-
-    def _compile(self, record):
-        """Apply the compiler's verdict, stamped with the time the compile was due."""
-        due = record.compile_due
-        record.compile_due = None
-        succeeded, output = compile_script(record.props.get("ScriptCode"))
-        record.props["CompilationSucceeded"] = succeeded
-        record.props["InvalidScript"] = not succeeded
-        record.props["CompilationResult"] = output
-        if succeeded:
-            # Strictly increasing so that a client waiting for a change always sees one.
-            stamp = max(due, record.last_success + 1e-6)
-            record.last_success = stamp
-            record.props["CompilationLastSuccess"] = iso_utc(stamp)
-
-    def settle(self):
-        """Finish every compilation whose deadline has passed."""
-        with self.lock:
-            if not self.pending:
-                return
-            now = self.clock()
-            for app_id, record in list(self.pending.items()):
-                if record.compile_due is not None and record.compile_due <= now:
-                    self._compile(record)
-                    del self.pending[app_id]
-
-    # -- call flow apps: writes ----------------------------------------------------------
-
-    def _new_props(self, app_id, body):
-        script = body.get("ScriptCode")
-        if script is not None and self.config.rewrite_scripts:
-            script = normalise_script(script)
+    def membership_view(self, rules, rec, membership, member_side):
+        """A ``Pbx.UserGroup``: from the DN's side the department's name and number, from
+        the department's side (``Members``) the member's."""
+        mid, group_id, role = membership
+        group = self.table("Groups")[group_id].props
+        rights = rights_for(role)
+        name = rules.peer_name(rec)
         return {
-            "Id": app_id,
-            "Number": body["Number"],
-            "Name": body["Name"],
-            "TranscriptionMode": body.get("TranscriptionMode") or DEFAULT_TRANSCRIPTION_MODE,
-            "RoutingType": body.get("RoutingType") or DEFAULT_ROUTING_TYPE,
-            "ScriptCode": script,
-            "CompilationLastSuccess": None,
-            "CompilationResult": None,
-            "CompilationSucceeded": False,
-            "InvalidScript": True,
-            "IsRegistered": False,
-            "RejectedCode": None,
+            "CanDelete": True, "GroupId": group_id, "GroupRights": rights, "Id": mid, "MemberName": name,
+            "Name": name if member_side else group["Name"],
+            "Number": rec.props["Number"] if member_side else group["Number"],
+            "Rights": dict(rights), "Tags": [], "TranscriptionMode": rec.props.get("TranscriptionMode"),
+            "Type": rules.peer_type,
         }
 
-    def create_app(self, body):
-        """POST: validate, store, schedule the first compile; answers the full entity."""
-        bind(body)
+    # -- peers ------------------------------------------------------------------------
+
+    def peer_view(self, rules, rec):
+        """A ``Pbx.Peer`` of a DN (``MemberOf`` included; projection drops it unless expanded)."""
+        return {"Hidden": False, "Id": rec.key, "MemberOf": self.member_of((rules.name, rec.key)),
+                "Name": rules.peer_name(rec), "Number": rec.props["Number"], "Tags": [], "Type": rules.peer_type}
+
+    def peer_record(self, set_name, rec):
+        """A /Peers row for a DN."""
+        rules = self.sets[set_name]
+        peer = Record(rec.props["Number"], {"Hidden": False, "Id": rec.key, "Name": rules.peer_name(rec),
+                                            "Number": rec.props["Number"], "Tags": [], "Type": rules.peer_type})
+        peer.links["dn"] = (set_name, rec.key)
+        return peer
+
+    def member_of(self, owner):
+        """``Pbx.PeerGroup`` elements: the departments of a DN and its role in each."""
+        set_name, key = owner
+        rec = self.table(set_name).get(key)
+        if rec is None:
+            return []
+        primary = self.sets[set_name].primary_group(rec)
+        groups = self.table("Groups")
+        return [{"GroupID": gid, "IsPrimary": gid == primary, "Name": groups[gid].props["Name"],
+                 "Number": groups[gid].props["Number"], "RoleName": role} for _mid, gid, role in rec.memberships]
+
+    def did_record(self, trunk, number):
+        """A /DidNumbers row."""
+        did = Record(number, {"Number": number, "TemplateFileName": (trunk.props.get("Gateway") or {}).get(
+            "TemplateFilename"), "TrunkId": trunk.key})
+        did.links["trunk"] = trunk.key
+        return did
+
+    def did_rule(self, did, shape):
+        """The inbound rule of a DID: a rule on its trunk whose ``Data`` is the number."""
+        rules = self.sets["InboundRules"]
+        for rule in rules.rows(self):
+            if rule.links.get("TrunkDN") == ("Trunks", did.links["trunk"]) and rule.props.get("Data") == did.key:
+                return self.entity_view(rules, rule, shape.expand)
+        return None
+
+    # -- writing values ---------------------------------------------------------------
+
+    def normalise(self, value, prop, old, write, target):
+        """A written value as stored: complex values completed with defaults (what was not
+        sent takes its default: a complex value sent replaces the stored one), destinations
+        filled from their DN, flags in declaration order, concealed passwords kept when
+        written back concealed.  ``target`` names the property in warnings."""
+        if value is None:
+            return None
+        if prop.many:
+            return [self._normalise_one(v, prop, None, write, target) for v in value]
+        return self._normalise_one(value, prop, old, write, target)
+
+    def _normalise_one(self, value, prop, old, write, target):
+        kind = prop.kind
+        if kind == "enum" and prop.flags:
+            return normalise_flags(value, prop)
+        if kind == "string" and prop.max_length and len(value) > prop.max_length:
+            raise warning_error(target, "WARNINGS.STRING_TOO_LONG")
+        if kind != "object":
+            return value
+        if prop.ref == CONCEALED:
+            if value.get("Concealed") is True:
+                return old if old is not None else {"Concealed": False, "Value": None}
+            return {"Concealed": False, "Value": value.get("Value")}
+        etype = TYPES[prop.ref]
+        result = default_object(prop.ref)
+        old = old if isinstance(old, dict) else {}
+        for name, sub_value in value.items():
+            sub_prop = etype.props[name]
+            if not sub_prop.nav:  # navigation properties inside complex values are not stored
+                result[name] = self.normalise(sub_value, sub_prop, old.get(name), write, target)
+        if prop.ref == "Pbx.Destination":
+            self._fill_destination(result, target)
+        return result
+
+    def _fill_destination(self, dest, target):
+        """An internal destination must name a DN of its kind; the server fills Name/Type/Tags."""
+        sets = DESTINATION_SETS.get(dest.get("To"))
+        if not sets:
+            dest.update(Name=None, Type="None", Tags=[])
+            return
+        owner = self.find_dn(dest.get("Number"), sets)
+        if owner is None:
+            raise warning_error(target, NOT_FOUND)
+        rules = self.sets[owner[0]]
+        dest.update(Name=rules.peer_name(self.table(owner[0])[owner[1]]), Type=rules.peer_type, Tags=[])
+
+    def stored_script(self, script, seeding):
+        """``ScriptCode`` as stored (the ``--rewrite-scripts`` quirk; seeds are stored as given)."""
+        if script is not None and self.config.rewrite_scripts and not seeding:
+            return normalise_script(script)
+        return script
+
+    def gateway_from_template(self, template_id):
+        """A ``Pbx.Gateway`` for a trunk template of /TrunkTemplates."""
+        template = self.table("TrunkTemplates").get(template_id)
+        gateway = default_object("Pbx.Gateway")
+        gateway.update(Codecs=["G711A", "G711U", "G729"], DestNumberInRequestLineURI=True, IPInRegistrationContact="External",
+                       Lines=10, MatchingStrategy="MatchAnyFields", RequireRegistrationFor="InOutCalls",
+                       SRTPMode="SRTPDisabled", SupportReinvite=True, SupportReplaces=True, TemplateFilename=template_id,
+                       TimeBetweenReg=120, Type="Provider", Id=None)
+        if template is not None:
+            props = template.props
+            gateway.update(Name=props["Name"], Port=props.get("DefaultRegistrarPort") or 5060,
+                           ProxyPort=props.get("DefaultProxyPort") or 5060, IsCustom=bool(props.get("IsCustom")))
+        return gateway
+
+    # -- entity sets: writes ----------------------------------------------------------
+
+    def create(self, set_name, body):
+        """POST: check everything, then store; answers the structural view."""
+        rules = self.sets[set_name]
         with self.lock:
             self.settle()
-            _require_text(body, "Number")
-            _require_text(body, "Name")
-            self._check_number_free(body["Number"])
-            memberships = self._resolve_groups(body.get("Groups"), None)
-            trunk_id = self._resolve_trunk(body["Trunk"]) if "Trunk" in body else None
-            app_id = self._take_id(None, self._dn_ids(), "next_dn_id")
-            record = AppRecord(self._new_props(app_id, body))
-            record.memberships = self._number_memberships(memberships)
-            record.trunk_id = trunk_id
-            self._claim_number(body["Number"], "callflow_app", app_id)
-            self.apps[app_id] = record
-            self._schedule_compile(record, self.clock())
-            return dict(record.props)
+            rec = self._create(rules, body, seeding=False)
+            return self.entity_view(rules, rec, {})
 
-    def patch_app(self, app_id, body):
-        """PATCH: validate everything first, then apply; a changed script is recompiled."""
-        bind(body)
+    def _create(self, rules, body, seeding):
+        rules.bind(body, True, seeding)
+        write = Write(self, rules, body, None, seeding)
+        rules.prepare(write)
+        key = write.key
+        if rules.key_type == "int":
+            key = self.take_id(rules, body.get(rules.key) if seeding else None)
+        elif rules.key is None:
+            key = self.db.counters.get(rules.name, 1)
+            self.db.counters[rules.name] = key + 1
+        props = rules.template(self, key)
+        props.update(write.props)
+        if rules.key is not None:
+            props[rules.key] = key
+        rec = Record(key, props)
+        self.table(rules.name)[key] = rec
+        for apply in write.appliers:
+            apply(rec)
+        rules.created(write, rec)
+        return rec
+
+    def update(self, set_name, key, body):
+        """PATCH: check everything, then merge the properties sent."""
+        rules = self.sets[set_name]
+        rules.bind(body, False, False)
         with self.lock:
             self.settle()
-            record = self._app(app_id)
-            props = record.props
-            if "Number" in body and body["Number"] != props["Number"]:
-                raise warning_error("Number", "WARNINGS.XAPI.FORBIDDEN_CHANGE")
-            _require_text(body, "Name", present_required=False)
-            memberships = self._resolve_groups(body["Groups"], record) if "Groups" in body else None
-            trunk_id = self._resolve_trunk(body["Trunk"]) if "Trunk" in body else record.trunk_id
-            for name in ("Name", "TranscriptionMode", "RoutingType"):
-                if name in body:
-                    props[name] = body[name]
-            if memberships is not None:
-                record.memberships = self._number_memberships(memberships)
-            record.trunk_id = trunk_id
-            if "ScriptCode" in body:
-                script = body["ScriptCode"]
-                if script is not None and self.config.rewrite_scripts:
-                    script = normalise_script(script)
-                if script != props["ScriptCode"]:
-                    props["ScriptCode"] = script
-                    self._schedule_compile(record, self.clock())
+            rec = self._record(rules, key)
+            self._apply(rules, rec, body, seeding=False)
 
-    def delete_app(self, app_id):
-        """DELETE: forget the app and free its number."""
-        with self.lock:
-            record = self._app(app_id)
-            del self.apps[app_id]
-            self.pending.pop(app_id, None)
-            self.numbers.pop(record.props["Number"], None)
+    def _apply(self, rules, rec, body, seeding):
+        write = Write(self, rules, body, rec, seeding)
+        rules.prepare(write)
+        rec.props.update(write.props)
+        for apply in write.appliers:
+            apply(rec)
+        rules.updated(write, rec)
 
-    def delete_file(self, app_id, body):
-        """``Pbx.DeleteFile``: remove one audio file name from an app."""
-        if not isinstance(body, dict) or set(body) - {"filename"} or not isinstance(body.get("filename", ""), str):
-            raise ApiError(400, errors.odata_body("The parameters field is required."))
+    def delete(self, set_name, key):
+        """DELETE: refused by the set's rules, or the entity is forgotten."""
+        rules = self.sets[set_name]
         with self.lock:
-            record = self._app(app_id)
-            if not body.get("filename"):
-                raise warning_error("filename", "WARNINGS.XAPI.REQUIRED")
-            if body["filename"] not in record.files:
-                raise warning_error("filename", "WARNINGS.XAPI.FILE_NOT_FOUND")
-            record.files.remove(body["filename"])
+            rec = self._record(rules, key)
+            rules.before_delete(self, rec)
+            del self.table(set_name)[rec.key]
+            rules.deleted(self, rec)
+
+    # -- singletons -------------------------------------------------------------------
+
+    def read_single(self, name, expand):
+        """The view of a singleton."""
+        with self.lock:
+            rules = self.singletons[name]
+            return self.entity_view(rules, self.db.singles[name], expand)
+
+    def update_single(self, name, body):
+        """PATCH of a singleton: the properties sent are merged."""
+        with self.lock:
+            self._update_single(self.singletons[name], body, seeding=False)
+
+    def _update_single(self, rules, body, seeding):
+        rules.bind(body, False, seeding)
+        self._apply(rules, self.db.singles[rules.name], body, seeding)
 
     # -- reads ------------------------------------------------------------------------
 
-    def _app(self, app_id):
-        record = self.apps.get(app_id)
-        if record is None:
-            raise errors.not_found("No CallFlowApp with Id %s was found." % app_id)
-        return record
+    def _record(self, rules, key):
+        """The record for a key: an Id/key, or ``("Number", n)`` for an alternate key."""
+        if isinstance(key, tuple):
+            rows = rules.rows(self) if rules.live else self.table(rules.name).values()
+            found = next((r for r in rows if r.props.get(key[0]) == key[1]), None)
+        else:
+            found = self.table(rules.name).get(key)
+        if found is None:
+            raise errors.not_found("No %s entity with key %s was found." % (rules.etype.short_name, _key_text(key)))
+        return found
 
-    def app_files(self, app_id):
-        """The audio file names of an app."""
-        with self.lock:
-            return list(self._app(app_id).files)
-
-    def _membership_view(self, record, membership):
-        mid, gid, role = membership
-        group = self.groups[gid]
-        rights = rights_for(role)
-        return {
-            "CanDelete": True,
-            "GroupId": gid,
-            "GroupRights": rights,
-            "Id": mid,
-            "MemberName": record.props["Name"],
-            "Name": group["Name"],
-            "Number": group["Number"],
-            "Rights": dict(rights),
-            "Tags": [],
-            "TranscriptionMode": record.props.get("TranscriptionMode"),
-            "Type": "RoutePoint",
-        }
-
-    def app_view(self, record, navs):
-        """Structural properties plus the navigation properties named in ``navs``."""
-        if not navs:
-            return record.props
-        view = dict(record.props)
-        if "Groups" in navs:
-            view["Groups"] = [self._membership_view(record, m) for m in record.memberships]
-        if "Trunk" in navs:
-            view["Trunk"] = self.trunk_view(self.trunks[record.trunk_id], ()) if record.trunk_id in self.trunks else None
-        return view
-
-    def group_view(self, group, navs):
-        """A department with HasMembers computed and expandable Members/Rights."""
-        group_id = group["Id"]
-        members = [(r, m) for r in self.apps.values() for m in r.memberships if m[1] == group_id]
-        view = dict(group, HasMembers=bool(members))
-        if "Members" in navs:
-            view["Members"] = [self._membership_view(r, m) for r, m in members]
-        if "Rights" in navs:
-            view["Rights"] = [rights_for(role) for role in ROLE_NAMES]
-        for name in ("Groups", "OfficeHolidays"):
-            if name in navs:
-                view[name] = []
-        return view
-
-    @staticmethod
-    def trunk_view(trunk, navs):
-        """A trunk; its navigation collections are always empty in the simulator."""
-        view = dict(trunk)
-        for name in navs:
-            view[name] = []
-        return view
-
-    def get_entity(self, kind, key):
-        """The view of one entity (``key`` is an Id, or ``("Number", n)`` for trunks)."""
+    def read_entity(self, set_name, key, expand):
+        """The view of one entity with the navigation properties named in ``expand``."""
+        rules = self.sets[set_name]
         with self.lock:
             self.settle()
-            if kind == "CallFlowApps":
-                return self._app(key), self.app_view
-            table = self.groups if kind == "Groups" else self.trunks
-            if isinstance(key, tuple):
-                found = [t for t in table.values() if t.get("Number") == key[1]]
-                entity = found[0] if found else None
-            else:
-                entity = table.get(key)
-            if entity is None:
-                raise errors.not_found("No %s entity with key %s was found." % (kind[:-1], key))
-            return entity, (self.group_view if kind == "Groups" else self.trunk_view)
+            return self.entity_view(rules, self._record(rules, key), expand)
 
-    def read_entity(self, kind, key, navs):
-        """The view of one entity with the navigation properties named in ``navs``."""
-        with self.lock:
-            entity, view = self.get_entity(kind, key)
-            return view(entity, navs)
+    def entity_view(self, rules, rec, expand, base=None):
+        """Structural properties (secrets concealed) plus the navigation properties expanded."""
+        view = conceal(rules.structural(self, rec) if base is None else base, rules.etype.name,
+                       self.config.secrets_in_clear)
+        if expand:
+            if view is rec.props:
+                view = dict(view)
+            for nav, sub in expand.items():
+                view[nav] = rules.navs[nav].view(self, rules, rec, nav, sub)
+        return view
 
-    def list_entities(self, kind, opts, page_size):
+    def list_entities(self, set_name, opts, page_size, rows=None):
         """Filter, count, order, page; answers (views, count, next_skip or None)."""
+        rules = self.sets[set_name]
         with self.lock:
             self.settle()
-            if kind == "CallFlowApps":
-                rows, props, view = list(self.apps.values()), _record_props, self.app_view
-            elif kind == "Groups":
-                rows, props, view = list(self.groups.values()), _same, self.group_view
-            else:
-                rows, props, view = list(self.trunks.values()), _same, self.trunk_view
+            records = rules.rows(self) if rows is None else rows(self)
+            pairs = [(rec, rules.structural(self, rec)) for rec in records]
             if opts.filter is not None:
                 predicate = opts.filter
-                rows = [r for r in rows if predicate(props(r))]
+                pairs = [p for p in pairs if predicate(p[1])]
             if opts.search:
-                rows = [r for r in rows if _search_hit(props(r), opts.search)]
-            count = len(rows)
-            rows.sort(key=lambda r: props(r)["Id"])
-            sort_entities(rows, opts.orderby, props)
-            limit = opts.top
-            next_skip = None
+                pairs = [p for p in pairs if _search_hit(p[1], opts.search)]
+            count = len(pairs)
+            if rules.key is not None:
+                pairs.sort(key=lambda p: p[0].key)
+            sort_entities(pairs, opts.orderby, lambda p: p[1])
+            limit, next_skip = opts.top, None
             if limit is None and page_size:
                 limit = page_size
                 if opts.skip + limit < count:
                     next_skip = opts.skip + limit
             end = None if limit is None else opts.skip + limit
-            navs = tuple(opts.shape.expand)
-            return [view(r, navs) for r in rows[opts.skip:end]], count, next_skip
+            expand = opts.shape.expand
+            views = [self.entity_view(rules, rec, expand, base) for rec, base in pairs[opts.skip:end]]
+            return views, count, next_skip
+
+    # -- bound functions --------------------------------------------------------------
+
+    def first_available(self, set_name):
+        """``Pbx.GetFirstAvailable*Number()``."""
+        with self.lock:
+            return self.next_number(self.sets[set_name].number_series)
+
+    def init_trunk(self, template_id):
+        """``Pbx.InitTrunk(template=…)``: a complete trunk body built from a template."""
+        with self.lock:
+            if template_id not in self.table("TrunkTemplates"):
+                raise warning_error("template", NOT_FOUND)
+            rules = self.sets["Trunks"]
+            body = rules.template(self, 0)
+            body.update(Id=0, Number=self.next_number(rules.number_series), Gateway=self.gateway_from_template(template_id))
+            return conceal(body, rules.etype.name, self.config.secrets_in_clear)
+
+    def init_fax(self):
+        """``Pbx.InitFax()``: a fax extension body with its number and credentials."""
+        with self.lock:
+            rules = self.sets["Fax"]
+            number = self.next_number(rules.number_series)
+            body = rules.template(self, number)
+            body.update(Id=0, Number=number)
+            return conceal(body, rules.etype.name, self.config.secrets_in_clear)
+
+    def parameter_by_name(self, name):
+        """``Pbx.GetParameterByName(name=…)``."""
+        with self.lock:
+            rules = self.sets["Parameters"]
+            return self.entity_view(rules, self._record(rules, ("Name", name)), {})
+
+    # -- call flow apps ---------------------------------------------------------------
+
+    def app_created(self, write, rec):
+        """A new app: seeded ones are compiled OK unless they say otherwise; others compile."""
+        if not write.seeding:
+            self.schedule_compile(rec)
+            return
+        rec.files = list(write.files or ())
+        props, body, now = rec.props, write.body, self.clock()
+        succeeded = body.get("CompilationSucceeded", True)
+        props.update(CompilationSucceeded=succeeded, InvalidScript=body.get("InvalidScript", not succeeded),
+                     CompilationResult=body.get("CompilationResult", "" if succeeded else None),
+                     CompilationLastSuccess=body.get("CompilationLastSuccess", iso_utc(now) if succeeded else None),
+                     IsRegistered=body.get("IsRegistered", False), RejectedCode=body.get("RejectedCode"))
+        rec.last_success = now if succeeded else 0.0
+
+    def schedule_compile(self, rec):
+        """A script change compiles ``compile_delay`` seconds later."""
+        delay = self.config.compile_delay
+        rec.compile_due = self.clock() + delay
+        if delay <= 0:
+            self._compile(rec)
+        else:
+            self.db.pending[rec.key] = rec
+
+    def _compile(self, rec):
+        """Apply the compiler's verdict, stamped with the time the compile was due."""
+        due = rec.compile_due
+        rec.compile_due = None
+        succeeded, output = compile_script(rec.props.get("ScriptCode"))
+        rec.props.update(CompilationSucceeded=succeeded, InvalidScript=not succeeded, CompilationResult=output)
+        if succeeded:
+            # Strictly increasing so that a client waiting for a change always sees one.
+            stamp = max(due, rec.last_success + 1e-6)
+            rec.last_success = stamp
+            rec.props["CompilationLastSuccess"] = iso_utc(stamp)
+
+    def settle(self):
+        """Finish every compilation whose deadline has passed."""
+        with self.lock:
+            pending = self.db.pending
+            if not pending:
+                return
+            now = self.clock()
+            for key, rec in list(pending.items()):
+                if rec.compile_due is not None and rec.compile_due <= now:
+                    self._compile(rec)
+                    del pending[key]
+
+    def app_files(self, key):
+        """The audio file names of an app."""
+        with self.lock:
+            return list(self._record(self.sets["CallFlowApps"], key).files)
+
+    def delete_file(self, key, body):
+        """``Pbx.DeleteFile``: remove one audio file name from an app."""
+        if not isinstance(body, dict) or set(body) - {"filename"} or not isinstance(body.get("filename", ""), str):
+            raise ApiError(400, errors.odata_body("The parameters field is required."))
+        with self.lock:
+            rec = self._record(self.sets["CallFlowApps"], key)
+            if not body.get("filename"):
+                raise warning_error("filename", "WARNINGS.XAPI.REQUIRED")
+            if body["filename"] not in rec.files:
+                raise warning_error("filename", "WARNINGS.XAPI.FILE_NOT_FOUND")
+            rec.files.remove(body["filename"])
+
+    # -- everything -------------------------------------------------------------------
 
     def state(self):
-        """Everything, with every property (``GET /_sim/state``)."""
+        """Everything with every property, secrets in clear (``GET /_sim/state``)."""
         with self.lock:
             self.settle()
-            apps = []
-            for record in self.apps.values():
-                view = dict(self.app_view(record, ("Groups", "Trunk")))
-                view["Files"] = list(record.files)
-                view["CompilePending"] = record.compile_due is not None
-                apps.append(view)
-            return {
-                "callflow_apps": apps,
-                "groups": [self.group_view(g, ()) for g in self.groups.values()],
-                "trunks": [dict(t) for t in self.trunks.values()],
-                "other_numbers": sorted(n for n, owner in self.numbers.items() if owner[0] == "other"),
-            }
+            state = {}
+            for name, rules in self.sets.items():
+                expand = {nav: _ALL for nav in rules.etype.navigation}
+                rows = rules.rows(self) if rules.live else self.table(name).values()  # emergency rules too
+                state[name] = [self._full_view(rules, rec, expand) for rec in sorted(rows, key=_row_key)]
+            for name, rules in self.singletons.items():
+                state[name] = self._full_view(rules, self.db.singles[name], {n: _ALL for n in rules.etype.navigation})
+            for app in state["CallFlowApps"]:
+                rec = self.table("CallFlowApps")[app["Id"]]
+                app.update(Files=list(rec.files), CompilePending=rec.compile_due is not None)
+            state.update(callflow_apps=state["CallFlowApps"], groups=state["Groups"], trunks=state["Trunks"],
+                         other_numbers=sorted(n for n, owner in self.db.numbers.items() if owner[0] == ""))
+            return state
+
+    def _full_view(self, rules, rec, expand):
+        view = dict(rules.structural(self, rec))
+        for nav, sub in expand.items():
+            view[nav] = rules.navs[nav].view(self, rules, rec, nav, sub)
+        return view
 
 
-def _record_props(record):
-    return record.props
+class _KeyUnion:
+    """``in`` over the keys of several tables."""
+
+    def __init__(self, tables):
+        self.tables = tables
+
+    def __contains__(self, key):
+        return any(key in t for t in self.tables)
 
 
-def _same(entity):
-    return entity
+class _Everything:
+    """A shape that expands nothing further (``/_sim/state`` shows one level)."""
 
+    expand = {}
+    select = None
+
+
+_ALL = _Everything()
+
+
+def _row_key(rec):
+    key = rec.key
+    return (0, key, "") if isinstance(key, int) else (1, 0, str(key))
+
+
+def _key_text(key):
+    return "%s='%s'" % key if isinstance(key, tuple) else key
+
+
+# -- secrets ------------------------------------------------------------------------------
+
+_SECRET_PLANS = {}
+
+
+def _secret_plan(type_name, stack=()):
+    """``(plain names, [(name, prop)] holding concealed passwords)`` of a type, or None."""
+    if type_name in _SECRET_PLANS:
+        return _SECRET_PLANS[type_name]
+    etype = TYPES[type_name]
+    nested = []
+    for name in etype.complex_structural:
+        prop = etype.props[name]
+        if prop.ref == CONCEALED or (prop.ref not in stack and _secret_plan(prop.ref, stack + (type_name,))):
+            nested.append((name, prop))
+    plain = PLAIN_SECRETS.get(type_name, ())
+    plan = (plain, nested) if plain or nested else None
+    _SECRET_PLANS[type_name] = plan
+    return plan
+
+
+def conceal(view, type_name, in_clear=False):
+    """A view with its secrets hidden: plain-string secrets null, concealed passwords
+    ``{"Concealed": true, "Value": null}``; in clear, concealed passwords read
+    ``{"Concealed": false, "Value": …}``."""
+    plan = _secret_plan(type_name)
+    if plan is None or in_clear:
+        return view
+    plain, nested = plan
+    out = dict(view)
+    for name in plain:
+        if out.get(name) is not None:
+            out[name] = None
+    for name, prop in nested:
+        value = out.get(name)
+        if value is None:
+            continue
+        if prop.ref == CONCEALED:
+            hidden = {"Concealed": True, "Value": None}
+            out[name] = [dict(hidden) for _v in value] if prop.many else hidden
+        else:
+            out[name] = [conceal(v, prop.ref) for v in value] if prop.many else conceal(value, prop.ref)
+    return out
+
+
+# -- helpers ------------------------------------------------------------------------------
 
 def _search_hit(props, term):
-    for name in ("Name", "Number"):
+    for name in SEARCH_FIELDS:
         value = props.get(name)
         if isinstance(value, str) and term in value.lower():
             return True
