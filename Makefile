@@ -83,7 +83,9 @@ help:
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
-	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000, and the simulator -> docs/performance.md"
+	@echo "make bench            call flow app ways at N=100,500,2000, an entity task against a callflow_app task, a whole PBX"
+	@echo "                      (pbx, pbx_export, typed-module loops), the simulator -> docs/performance.md (about an hour);"
+	@echo "                      BENCH_ARGS='--sizes 100 --pbx-scale 0.1' for a quick run -> .work/performance.md"
 	@echo "make clean            remove .work and generated files"
 
 # ---------------------------------------------------------------- set-up
