@@ -156,14 +156,12 @@ def documentation(kind, data):
             "entities take names and numbers instead of ids. Only the options given are compared, and only what "
             "differs is sent. A second run with the same options changes nothing and sends no write." % kind.title,
             "M(threecx.xapi.entity) reaches the same %s in API spelling." % kind.title],
-        "extends_documentation_fragment": ["threecx.xapi.connection"],
+        "extends_documentation_fragment": ["threecx.xapi.connection", "threecx.xapi.attributes"],
         "attributes": {
             "check_mode": {"description": "Runs the same lookups and compare, sends no POST, PATCH or DELETE, and "
                                           "returns the predicted %s." % kind.title, "support": "full"},
             "diff_mode": {"description": "Shows before and after of the properties given, as the API spells them; "
                                          "the same in check mode and in a real run.", "support": "full"},
-            "action_group": {"description": "Use C(group/threecx.xapi.xapi) in C(module_defaults) to set the "
-                                            "connection options.", "support": "full", "membership": ["threecx.xapi.xapi"]},
         },
         "options": describe_options(spec, kind.fields(), kind.title, texts),
         "seealso": [{"module": "threecx.xapi.entity"}, {"module": "threecx.xapi.pbx"}],

@@ -219,7 +219,7 @@ class Run:
             self._side_by_side([i for i in self.items if i.deferred], self._write_deferred)
             for kind in reversed(self.kinds):
                 self._side_by_side([i for i in self.purged if i.kind is kind], self._delete)
-        except reconcile.XapiError as exc:
+        except (reconcile.XapiError, reconcile.PlanError, SchemaError) as exc:
             self.failed = exc
         return self.failed
 
@@ -273,6 +273,9 @@ class Run:
                     action(item)
                 except reconcile.XapiError as exc:
                     exc.message = "%s: %s" % (item.label, exc.message)
+                    with lock:
+                        errors.append(exc)
+                except Exception as exc:  # pylint: disable=broad-except  # raised again in the calling thread
                     with lock:
                         errors.append(exc)
         threads = [threading.Thread(target=worker) for _n in range(min(WORKERS, len(items)))]

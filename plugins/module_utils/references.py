@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import natural_key
 
@@ -37,6 +39,7 @@ class Directory:
         self._by_id = {}
         self._complete = set()   # sets whose every entity is known
         self.reads = 0
+        self._lock = threading.RLock()  # a whole-PBX apply resolves and learns from several threads
 
     def _ensure(self, set_name):
         self._by_name.setdefault(set_name, {})
@@ -44,6 +47,11 @@ class Directory:
 
     def _fetch(self, set_name):
         """Read a whole set from the PBX (one paged read), keeping what this run announced or learned."""
+        with self._lock:
+            if set_name not in self._complete:
+                self._fetch_now(set_name)
+
+    def _fetch_now(self, set_name):
         self._ensure(set_name)
         self._complete.add(set_name)
         if self.client is None:
@@ -65,12 +73,13 @@ class Directory:
 
     def learn(self, set_name, entity):
         """Record an entity this run read or created."""
-        self._ensure(set_name)
-        name = natural_key(entity, SOURCES[set_name][1])
-        if name is not None:
-            self._by_name[set_name][str(name)] = entity
-        if entity.get("Id") is not None:
-            self._by_id[set_name][entity["Id"]] = entity
+        with self._lock:
+            self._ensure(set_name)
+            name = natural_key(entity, SOURCES[set_name][1])
+            if name is not None:
+                self._by_name[set_name][str(name)] = entity
+            if entity.get("Id") is not None:
+                self._by_id[set_name][entity["Id"]] = entity
 
     def plan(self, set_name, name, entity=None):
         """Announce an entity this run creates (its id is not known before it exists)."""

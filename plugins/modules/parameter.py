@@ -21,6 +21,7 @@ description:
   - M(threecx.xapi.entity) reaches the same parameter in API spelling.
 extends_documentation_fragment:
   - threecx.xapi.connection
+  - threecx.xapi.attributes
 attributes:
   check_mode:
     description: Runs the same lookups and compare, sends no POST, PATCH or DELETE, and returns the predicted parameter.
@@ -29,11 +30,6 @@ attributes:
     description: Shows before and after of the properties given, as the API spells them; the same in check mode
       and in a real run.
     support: full
-  action_group:
-    description: Use C(group/threecx.xapi.xapi) in C(module_defaults) to set the connection options.
-    support: full
-    membership:
-      - threecx.xapi.xapi
 options:
   description:
     description:

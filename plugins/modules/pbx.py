@@ -152,7 +152,9 @@ def apply(module):
         apply_run.reread()
     result = apply_run.report(False, module._diff)
     if failed is not None:
-        module.fail_json(msg=str(failed), error=failed.as_dict(), **result)
+        if hasattr(failed, "as_dict"):
+            result["error"] = failed.as_dict()
+        module.fail_json(msg=str(failed), **result)
     module.exit_json(**result)
 
 
