@@ -262,6 +262,7 @@ def measure_all(args):
     workdir = tempfile.mkdtemp(prefix="xapi-bench-")
     sim = Simulator(args.latency_ms, workdir)
     env = environment(workdir, sim)
+    load_before = os.getloadavg()[0]
     figures["simulator"] = simulator_figures()
     print("simulator alone: seed %.2f s, list %.2f s, %.2f ms a request" % (
         figures["simulator"]["seed_s"], figures["simulator"]["list_s"], figures["simulator"]["request_ms"]), flush=True)
@@ -289,6 +290,7 @@ def measure_all(args):
     finally:
         sim.stop()
     shutil.rmtree(workdir, ignore_errors=True)
+    figures["machine"] += ", load average %.1f at the start and %.1f at the end" % (load_before, os.getloadavg()[0])
     return figures
 
 

@@ -284,6 +284,30 @@ def section(figures):
         lines.append("| %s | | | %s |" % ("login" if set_name == "token" else "`%s`" % set_name,
                                           " | ".join(_reads_writes(phases[name]["by_set"].get(set_name))
                                                      if name in phases else "" for name, _p, _l in PHASES)))
+    return lines + [""] + where_the_time_goes(figures)
+
+
+def where_the_time_goes(figures):
+    """What the split of each timed phase says, in figures."""
+    phases, start = figures["phases"], figures["start_seconds"]
+    lines = ["Where the time goes:", ""]
+    for name, what in (("create", "every item created, with the entity the PBX holds afterwards"),
+                       ("noop", "every item unchanged, with the entity as the PBX holds it"),
+                       ("export", "the configuration itself")):
+        phase = phases[name]
+        rest = phase["seconds"] - phase["module_s"]
+        lines.append("- %s: the module process %.1f s (%d requests, which would wait %.1f s at %d ms each if sent "
+                     "one after another); `ansible-playbook` around it %.1f s: its start (%.1f s), then %.1f s to "
+                     "template the config into the task and to parse and register the module's result of %.1f MB "
+                     "(%s)." % (
+                         dict((n, label) for n, _p, label in PHASES)[name], phase["module_s"], phase["requests"],
+                         phase["requests"] * figures["latency_ms"] / 1000.0, figures["latency_ms"], rest, start,
+                         rest - start, phase["result_mb"], what))
+    if "loops" in phases:
+        tasks = sum(figures["items"].values()) + 1
+        lines.append("- typed-module loops: %d tasks at %.2f s each; every task is a process of its own that starts "
+                     "Python, imports the collection and reads what it refers to (a user task lists the departments "
+                     "to find its own by name)." % (tasks, phases["loops"]["seconds"] / tasks))
     return lines + [""]
 
 
