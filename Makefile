@@ -68,7 +68,7 @@ pytest_in = cd $(ROOT) && $(2) $(PY) -m pytest -q -p no:cacheprovider $(1)
 # BENCH_ARGS: e.g. BENCH_ARGS='--sizes 100' for a quick run (then the report goes to .work/performance.md)
 BENCH_ARGS ?=
 
-.PHONY: help demo test bench lint sanity units simulator-tests contract integration molecule docs build clean \
+.PHONY: help demo test bench mutation mutation-sample lint sanity units simulator-tests contract integration molecule docs build clean \
         venv tools getpip testcopy final-pytest
 
 help:
@@ -83,6 +83,8 @@ help:
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
+	@echo "make mutation         mutation testing (mutmut) of plugins/ against tests/unit; scores -> docs/quality.md (about an hour)"
+	@echo "make mutation-sample  mutation testing of plugins/module_utils/odata.py, which must keep 90 % (part of make test)"
 	@echo "make bench            call flow app ways at N=100,500,2000, an entity task against a callflow_app task, a whole PBX"
 	@echo "                      (pbx, pbx_export, typed-module loops), the simulator -> docs/performance.md (about an hour);"
 	@echo "                      BENCH_ARGS='--sizes 100 --pbx-scale 0.1' for a quick run -> .work/performance.md"
@@ -134,7 +136,7 @@ demo: tools
 	cd $(ROOT) && $(COLLECTION_ENV) $(WITH_SIM) -- $(PY) scripts/demo.py
 
 # final-pytest comes last and holds every pytest suite, so the log ends with its summary line
-test: lint sanity units integration molecule build final-pytest
+test: lint sanity units integration molecule build mutation-sample final-pytest
 
 # ---------------------------------------------------------------- checks
 lint: tools
@@ -161,7 +163,7 @@ integration: testcopy
 	$(call step,ansible-test integration against the simulator (traffic recorded to $(RECORDS)))
 	@mkdir -p $(dir $(RECORDS)) && rm -f $(RECORDS)
 	$(WITH_SIM) --record $(RECORDS) -- $(SHELL) $(.SHELLFLAGS) '\
-	  $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
+	  THREECX_SIM_RECORD=$(RECORDS) $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
 	  $(ANSIBLE_TEST) integration --python $(CONTROLLER_VERSION) $(ANSIBLE_TEST_OPTS)'
 	$(call step,contract test on the recorded integration traffic)
 	$(call pytest_in,tests/contract/test_contract.py::test_record_files_named_by_the_environment_follow_the_contract,\
@@ -194,6 +196,18 @@ final-pytest: tools
 	$(call step,pytest tests/simulator tests/contract tests/registry tests/docs tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
 	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/registry tests/docs tests/unit
+
+# ---------------------------------------------------------------- mutation testing (docs/quality.md)
+# The whole run takes hours on two cores, so make test runs a fixed sample that must keep its score.
+MUTATION_SAMPLE := module_utils/odata.py
+
+mutation: tools
+	$(call step,mutation testing of plugins/module_utils and plugins/modules (mutmut; scores to docs/quality.md))
+	cd $(ROOT) && $(PY) scripts/mutation.py --write-docs
+
+mutation-sample: tools
+	$(call step,mutation testing of $(MUTATION_SAMPLE): at least 90 % of the mutants must be killed)
+	cd $(ROOT) && $(PY) scripts/mutation.py --files $(MUTATION_SAMPLE) --min-score 90 --stage $(WORK)/mutation-sample
 
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write docs/entities.md: every entity set and singleton of XAPI, with the rules the collection applies.
 
 The page is generated from the registry (what the official document states) and the overrides (what is
@@ -85,7 +85,7 @@ def render():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--check", action="store_true", help="compare with docs/entities.md, write nothing")
     args = parser.parse_args(argv)
     text = render()

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write the typed modules (plugins/modules/department.py, user.py, ...) from the kinds and the registry.
 
 Every option of a typed module comes from the registry (its type, choices, sub-options and rules) through
@@ -25,7 +25,7 @@ DOCS_DATA = os.path.join(HERE, "typed_modules.yml")
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds  # noqa: E402
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (  # noqa: E402
-    KEYED, LIST, ORDERED_BY_KEY, PATTERNS, SET, option_name)
+    KEYED, ORDERED_BY_KEY, PATTERNS, SET, option_name)
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import HANDLERS  # noqa: E402
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import module_argument_spec  # noqa: E402
 
@@ -209,7 +209,7 @@ def generated():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--check", action="store_true", help="compare with the committed modules, write nothing")
     args = parser.parse_args(argv)
     stale = []

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write plugins/module_utils/registry_data.py from the official XAPI OpenAPI document.
 
 The registry holds what the document states and nothing else: every entity set (path,
@@ -381,7 +381,7 @@ def generate(source):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--source", default=DEFAULT_SOURCE)
     parser.add_argument("--output", default=DEFAULT_OUTPUT)
     parser.add_argument("--check", action="store_true", help="compare with the committed registry, write nothing")

@@ -4,15 +4,17 @@ r"""Write tests/integration/integration_config.yml from the THREECX_* environmen
 ansible-test runs integration targets in a filtered environment, so the connection details
 of the PBX (or of the simulator, see tests/simulator/with_simulator.py) reach the targets
 as variables from this file: threecx_base_url, threecx_client_id, threecx_client_secret,
-threecx_validate_certs and threecx_sim_url (the simulator's control API, when there is one).
+threecx_validate_certs, threecx_sim_url (the simulator's control API, when there is one) and
+threecx_sim_record (the simulator's --record file, from THREECX_SIM_RECORD: the request bodies).
 
 Usage: write_integration_config.py PATH
 
 ``make integration`` writes it into the collection copy that ansible-test runs on. By hand,
 against the simulator, from a checkout inside an ``ansible_collections/threecx/xapi`` path:
 
-    python tests/simulator/with_simulator.py -- sh -c \
-        'scripts/write_integration_config.py tests/integration/integration_config.yml && ansible-test integration'
+    python tests/simulator/with_simulator.py --record /tmp/sim.jsonl -- sh -c \
+        'THREECX_SIM_RECORD=/tmp/sim.jsonl scripts/write_integration_config.py tests/integration/integration_config.yml \
+         && ansible-test integration'
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ VARIABLES = {
     "threecx_client_secret": "THREECX_CLIENT_SECRET",
     "threecx_validate_certs": "THREECX_VALIDATE_CERTS",
     "threecx_sim_url": "THREECX_SIM_URL",
+    "threecx_sim_record": "THREECX_SIM_RECORD",
 }
 REQUIRED = ("THREECX_BASE_URL", "THREECX_CLIENT_ID", "THREECX_CLIENT_SECRET")
 

@@ -241,8 +241,8 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
         created.create_args = dict(create_args or {})
         needed = schema.create.get("param")
         if needed and not created.create_args.get(needed):
-            raise PlanError("%s: the %s %s does not exist yet; creating it needs %s (the PBX builds a new %s from it)." % (
-                needed, schema.title, lookup.describe() if lookup else "", needed, schema.title))
+            raise PlanError("%s: the %s%s does not exist yet; creating it needs %s (the PBX builds a new %s from it)." % (
+                needed, schema.title, _named(lookup), needed, schema.title))
         return created
     for api, value in desired.items():
         field = schema.fields[api]
@@ -275,10 +275,15 @@ def _option(schema, api, lookup):
     return lookup.option if lookup is not None and lookup.option and api in lookup.match else schema.option(api)
 
 
+def _named(lookup):
+    """' Number 8100' for a message, '' without a lookup."""
+    return " " + lookup.describe() if lookup else ""
+
+
 def _plan_create(schema, desired, lookup):
     if not schema.can("create"):
-        raise PlanError("the %s %s does not exist, and XAPI offers no way to create %ss." % (
-            schema.title, lookup.describe() if lookup else "", schema.title))
+        raise PlanError("the %s%s does not exist, and XAPI offers no way to create %ss." % (
+            schema.title, _named(lookup), schema.title))
     if lookup is not None and lookup.by_key and schema.key_type == "int":
         raise PlanError("%s: no %s has %s %s. The PBX assigns ids; to create the %s, name it by %s instead." % (
             lookup.option or schema.key, schema.title, schema.key, lookup.key, schema.title,

@@ -201,7 +201,7 @@ class Field:
                                        "int": "an integer", "any": "any JSON value"}[self.kind]
         if self.many:
             keyed = " each with %s" % self.key if self.key else ""
-            shape = "A list%s; each element: %s" % (keyed, shape[0].lower() + shape[1:])
+            shape = "A list%s; each element: %s" % (keyed, shape[len("Accepted: "):])
         return shape
 
     # -- compare ----------------------------------------------------------

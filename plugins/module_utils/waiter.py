@@ -79,7 +79,7 @@ def wait(client, schema, entity_id, before, timeout, sleep=time.sleep, clock=tim
         current = client.get(path, query=query) or {}
         if status(current) != before and settled(current):
             return current, COMPILED
-        if compiler_errors(current) and clock() - started >= min(ERRORS_GRACE, timeout):
+        if compiler_errors(current) and clock() - started >= ERRORS_GRACE:
             return current, UNCHANGED_ERRORS
         remaining = deadline - clock()
         if remaining <= 0:
@@ -109,7 +109,7 @@ def failure_message(schema, entity, errors, outcome, timeout):
     if errors and outcome == UNCHANGED_ERRORS:
         return ("The PBX still reports these compiler errors for %s %s, unchanged %d seconds after the script was "
                 "saved (the PBX has not compiled the new script, or it fails the same way as the one before): %s" % (
-                    schema.title, number, min(ERRORS_GRACE, timeout), one_line(errors)))
+                    schema.title, number, ERRORS_GRACE, one_line(errors)))
     if errors:
         return "The PBX could not compile the script of %s %s: %s" % (schema.title, number, one_line(errors))
     if outcome == TIMEOUT:

@@ -161,8 +161,7 @@ def secret_values(schema, value):
     """Every text under a secret property of value (a dict in API spelling), at any depth."""
     if isinstance(value, list):
         for item in value:
-            for found in secret_values(schema, item):
-                yield found
+            yield from secret_values(schema, item)
         return
     if schema is None or not isinstance(value, dict):
         return
@@ -171,11 +170,9 @@ def secret_values(schema, value):
         if field is None:
             continue
         if field.secret:
-            for text in _texts(item):
-                yield text
+            yield from _texts(item)
         elif field.kind == "object":
-            for found in secret_values(field.schema, item):
-                yield found
+            yield from secret_values(field.schema, item)
 
 
 def _texts(value):
@@ -183,8 +180,7 @@ def _texts(value):
         value = list(value.values())
     if isinstance(value, list):
         for item in value:
-            for text in _texts(item):
-                yield text
+            yield from _texts(item)
     elif value not in (None, "", True, False):
         yield str(value)
 

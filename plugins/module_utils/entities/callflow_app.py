@@ -102,11 +102,19 @@ def check_identity_text(value, option):
 
 def identity_given(params):
     """{API name: value} of every identity option the task gave."""
-    return dict((api, params.get(option)) for api, option in IDENTITY if params.get(option) is not None)
+    return dict((api, identity_value(params, option)) for api, option in IDENTITY if params.get(option) is not None)
+
+
+def identity_value(params, option):
+    """An identity option as the API gets it: a number given for a text (number: 8100) is its text, as in desired()."""
+    value = params.get(option)
+    if option in RAW_TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def lookup(params):
-    found = Lookup.first_of(CALLFLOW_APP, [(api, option, params.get(option)) for api, option in IDENTITY])
+    found = Lookup.first_of(CALLFLOW_APP, [(api, option, identity_value(params, option)) for api, option in IDENTITY])
     if found is None:
         raise PlanError("one of id, number, name is required to find the %s." % CALLFLOW_APP.title)
     return found

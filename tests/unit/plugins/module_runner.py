@@ -14,6 +14,8 @@ import json
 
 from unittest import mock
 
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.threecx.xapi.plugins.module_utils import client as client_module
@@ -54,6 +56,11 @@ def run_module(main, fake, args, check_mode=False, diff=False, credentials=True)
     stdout = io.StringIO()
     with contextlib.ExitStack() as stack:
         stack.enter_context(patch_module_args(params))
+        # a module runs on a target: its warnings go to its result, not to a controller's display (once a
+        # test imported controller code, ansible thinks it runs on one); and each run reports its own only
+        stack.enter_context(mock.patch.object(ansible_internal, "is_controller", False))
+        for name in ("_global_warnings", "_global_deprecations"):
+            stack.enter_context(mock.patch.object(ansible_warnings, name, type(getattr(ansible_warnings, name))()))
         stack.enter_context(mock.patch.object(client_module.requests, "Session", return_value=fake))
         stack.enter_context(mock.patch.object(xapi_module, "XapiClient", client_class))
         stack.enter_context(mock.patch.object(waiter, "settle", settle))

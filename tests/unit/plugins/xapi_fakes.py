@@ -167,6 +167,11 @@ class FakeXapi:
             return self._token(data or {})
         if call.headers.get("Authorization") != "Bearer %s" % self.active_token or not self.active_token:
             return FakeResponse(401)
+        return self.route(call)
+
+    def route(self, call):
+        """Answer an authenticated API request."""
+        method = call.method
         others = {"/xapi/v1/Groups": self.groups, "/xapi/v1/Trunks": self.trunks}
         if call.path in others and method == "GET":
             skip, top = int(call.query.get("$skip", 0)), int(call.query.get("$top", 100))

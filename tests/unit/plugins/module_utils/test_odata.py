@@ -107,3 +107,57 @@ def test_iterate_drops_odata_annotations_of_entities():
     fake = _many(1)
     fake.fail(FakeResponse(200, {"@odata.context": "x", "value": [{"@odata.etag": "W/1", "Id": 1, "Name": "A"}]}))
     assert list(odata.iterate(make_client(fake), "/CallFlowApps")) == [{"Id": 1, "Name": "A"}]
+
+
+@pytest.mark.parametrize("count, pages", [
+    (0, [0]), (1, [0]), (98, [0]), (99, [0]), (100, [0, 100]), (101, [0, 100]),
+    (199, [0, 100]), (200, [0, 100, 200]), (201, [0, 100, 200]),
+])
+def test_iterate_reads_every_row_around_page_boundaries(count, pages):
+    fake = _many(count)
+    seen = [app["Id"] for app in odata.iterate(make_client(fake), "/CallFlowApps")]
+    assert seen == _app_ids(fake) and len(seen) == count
+    assert [int(c.query.get("$skip", 0)) for c in fake.api_calls()] == pages
+    assert all(c.query["$top"] == "100" for c in fake.api_calls())
+
+
+@pytest.mark.parametrize("page_size, count, pages", [(10, 25, [0, 10, 20]), (10, 30, [0, 10, 20, 30]), (1, 2, [0, 1, 2])])
+def test_iterate_with_a_smaller_page_size(page_size, count, pages):
+    fake = _many(count)
+    assert len(list(odata.iterate(make_client(fake), "/CallFlowApps", page_size=page_size))) == count
+    assert [int(c.query.get("$skip", 0)) for c in fake.api_calls()] == pages
+    assert all(c.query["$top"] == str(page_size) for c in fake.api_calls())
+
+
+def test_iterate_counts_the_rows_of_a_followed_next_link_toward_the_page():
+    fake = _many(150)
+    fake.fail(FakeResponse(200, {"value": [{"Id": i} for i in range(1, 51)],
+                                 "@odata.nextLink": BASE_URL + "/xapi/v1/CallFlowApps?$skip=50&$top=50"}))
+    seen = [app["Id"] for app in odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])]
+    assert seen == list(range(1, 151))
+    assert [c.raw_query.split("$skip=")[1].split("&")[0] if "$skip" in c.raw_query else "0" for c in fake.api_calls()] == [
+        "0", "50", "100"]
+
+
+def test_iterate_stops_on_an_empty_answer():
+    fake = _many(5)
+    fake.fail(FakeResponse(204))
+    assert list(odata.iterate(make_client(fake), "/CallFlowApps")) == []
+    assert len(fake.api_calls()) == 1
+
+
+def test_entity_leaves_other_values_alone():
+    assert odata.entity(None) is None and odata.entity([1]) == [1]
+    assert odata.entity({"@odata.context": "x", "Id": 1, "odata": 2}) == {"Id": 1, "odata": 2}
+
+
+def test_build_query_options_in_order():
+    query = odata.build_query(filter="Id eq 1", select=["Id"], expand=["Groups($expand=Rights)"], orderby="Id",
+                              top=10, skip=20, count=True)
+    assert query == "$filter=Id%20eq%201&$select=Id&$expand=Groups($expand=Rights)&$orderby=Id&$top=10&$skip=20&$count=true"
+    assert odata.build_query(top=0) == "$top=0"
+
+
+@pytest.mark.parametrize("value, expected", [(False, "false"), (-3, "-3"), (1.5, "'1.5'"), (None, "'None'")])
+def test_literal_of_other_values(value, expected):
+    assert odata.literal(value) == expected

@@ -467,3 +467,41 @@ def test_missing_requests_library_is_reported_with_missing_required_lib(fake, mo
     assert result.rc == 1
     assert "Failed to import the required Python library (requests)" in result["msg"]
     assert fake.calls == []
+
+
+# -- what mutation testing showed untested -----------------------------------------------------
+
+def test_departments_by_name_are_resolved_before_the_write(fake):
+    fake.groups = [{"Id": 2, "Name": "Sales"}, {"Id": 3, "Name": "Support"}]
+    result = run(fake, number="8200", departments=[{"name": "Support", "role": "managers"}])
+    assert result.rc == 0, result.stdout
+    assert write_summary(fake) == [("PATCH", "/CallFlowApps(2)", {"Groups": [{"GroupId": 3, "Rights": {"RoleName": "managers"}}]})]
+
+
+def test_a_number_given_as_a_yaml_number_warns(fake):
+    result = run(fake, number=8100, name="Night")
+    assert result.rc == 0 and result["changed"] is False
+    assert len(result["warnings"]) == 1 and "number: 8100 was given as a number" in json.dumps(result["warnings"])
+
+
+def test_an_absent_app_whose_other_identity_differs_is_not_deleted(fake):
+    result = run(fake, number="8100", name="Day", state="absent")
+    assert result.rc == 1
+    assert result["msg"] == ("state=absent: the Call Flow App found by Number '8100' has Name 'Night', not 'Day'; "
+                             "nothing was deleted. Give only options that name the same Call Flow App.")
+    assert fake.writes() == []
+
+
+def test_a_secret_the_task_gives_is_hidden_where_the_pbx_echoes_it(fake):
+    fake.fail(odata_error(400, "Trunk: password s3cr3t-trunk-pw is refused"), method="PATCH")
+    result = run(fake, number="8200", trunk={"Number": "10000", "AuthPassword": {"Value": "s3cr3t-trunk-pw"}})
+    assert result.rc == 1 and "password" in result["msg"] and "s3cr3t-trunk-pw" not in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(routing_type="Forward"), "one of the following is required: id, number, name"),
+    (dict(number="8100", groups=[{"GroupId": 2}], departments=["Sales"]), "parameters are mutually exclusive: groups|departments"),
+])
+def test_option_rules_are_refused_with_ansibles_own_words(fake, args, message):
+    result = run(fake, **args)
+    assert result.rc == 1 and result["msg"] == message and fake.calls == []

@@ -34,3 +34,8 @@ def test_a_refused_login_names_the_reason_but_not_the_secret():
     assert result.rc == 1
     assert "Invalid client credentials" in result["msg"] and "client_secret" in result["msg"]
     assert CLIENT_SECRET not in result.stdout
+
+
+def test_without_credentials_the_refusal_says_what_is_needed():
+    result = run_module(token.main, FakeXapi(), {"access_token": "given"}, credentials=False)
+    assert result["msg"] == "client_id, client_secret: both are needed to log in."
