@@ -85,7 +85,9 @@ help:
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
 	@echo "make mutation         mutation testing (mutmut) of plugins/ against tests/unit; scores -> docs/quality.md (about an hour)"
 	@echo "make mutation-sample  mutation testing of plugins/module_utils/odata.py, which must keep 90 % (part of make test)"
-	@echo "make bench            time uri loop, callflow_app loops and callflow_apps at N=100,500,2000, and the simulator -> docs/performance.md"
+	@echo "make bench            call flow app ways at N=100,500,2000, an entity task against a callflow_app task, a whole PBX"
+	@echo "                      (pbx, pbx_export, typed-module loops), the simulator -> docs/performance.md (about an hour);"
+	@echo "                      BENCH_ARGS='--sizes 100 --pbx-scale 0.1' for a quick run -> .work/performance.md"
 	@echo "make clean            remove .work and generated files"
 
 # ---------------------------------------------------------------- set-up

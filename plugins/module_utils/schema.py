@@ -604,11 +604,19 @@ def option_name(api):
     return OPTION_NAMES.get(api) or snake_case(api)
 
 
+_SNAKE_CASE = {}
+
+
 def snake_case(name):
-    """FirstName -> first_name, VMEnabled -> vm_enabled, SRTPMode -> srtp_mode."""
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    return text.lower()
+    """FirstName -> first_name, VMEnabled -> vm_enabled, SRTPMode -> srtp_mode.
+
+    Remembered per name: an export converts the same few hundred names for every entity.
+    """
+    if name not in _SNAKE_CASE:
+        text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+        text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+        _SNAKE_CASE[name] = text.lower()
+    return _SNAKE_CASE[name]
 
 
 def unknown_name_message(name, known, what):

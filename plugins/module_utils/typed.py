@@ -461,18 +461,23 @@ class Kind:
         self.extra_create_only = dict(create_only)
         self.create_defaults = dict(create_defaults or {})  # API name -> value, or -> API name to copy
         self.renames = dict(renames or {})  # API name -> option, where the plain name is taken (timeout)
+        self._fields = None
 
     @property
     def replaced(self):
         return frozenset(ref.api for ref in self.refs.values())
 
     def fields(self):
-        """option -> Field of the settable properties offered as options (refs not included)."""
-        out = {}
-        for api, field in self.schema.fields.items():
-            if field.settable and api not in self.exclude and api not in self.replaced:
-                out[self.renames.get(api) or self.schema.option(api)] = field
-        return out
+        """option -> Field of the settable properties offered as options (refs not included).
+
+        Built once per kind and shared (callers only read it): a whole-PBX apply converts every item with it.
+        """
+        if self._fields is None:
+            replaced = self.replaced
+            self._fields = dict((self.renames.get(api) or self.schema.option(api), field)
+                                for api, field in self.schema.fields.items()
+                                if field.settable and api not in self.exclude and api not in replaced)
+        return self._fields
 
     def option_names(self):
         names = set(self.fields()) | set(self.refs)

@@ -245,3 +245,32 @@ def test_a_trunk_created_by_its_name_plans_the_name_into_its_gateway():
     assert plan.diff()["after"]["Gateway"] == {"Host": "sip.example", "Name": "Provider B"}
     with pytest.raises(reconcile.PlanError, match="template: the trunk .* creating it needs template"):
         reconcile.plan(trunk.schema, None, desired, lookup=lookup)
+
+
+# -- converting many items ---------------------------------------------------------------
+
+def test_a_kind_names_its_options_once_however_many_items_it_converts(ctx, monkeypatch):
+    from ansible_collections.threecx.xapi.plugins.module_utils import registry
+    users = registry.entity_set("Users")
+    kind = typed.Kind("users", "user", users, identity=("number", "Number"))
+    named = []
+    monkeypatch.setattr(users, "option", lambda api: named.append(api) or typed.option_name(api))
+    converted = [kind.to_api({"number": number, "first_name": "Ada"}, ctx) for number in ("201", "202", "203")]
+    assert converted[2] == {"Number": "203", "FirstName": "Ada"}
+    assert len(named) == len(set(named)) == len(kind.fields())
+
+
+def test_an_api_name_is_turned_into_an_option_name_once(monkeypatch):
+    from ansible_collections.threecx.xapi.plugins.module_utils import schema
+    substitutions = []
+    real_sub = re.sub
+
+    def counting_sub(*args, **kwargs):
+        substitutions.append(args[0])
+        return real_sub(*args, **kwargs)
+
+    monkeypatch.setattr(schema.re, "sub", counting_sub)
+    assert schema.snake_case("SRTPModeOfBenchOnlyTrunk") == "srtp_mode_of_bench_only_trunk"
+    first = len(substitutions)
+    assert schema.snake_case("SRTPModeOfBenchOnlyTrunk") == "srtp_mode_of_bench_only_trunk"
+    assert first > 0 and len(substitutions) == first

@@ -1,0 +1,321 @@
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole PBX as code: one pbx task, one pbx_export task, and loops of typed-module tasks doing the same.
+
+The configuration is written in the option format of the typed modules (users
+by number, departments by name, references by name or number): 500 users in 20
+departments, 30 queues, 30 ring groups, 20 digital receptionists, a trunk with
+25 inbound rules on its DIDs, 25 outbound rules over it and 50 Call Flow Apps
+(--pbx-scale scales every count). Four phases run against the simulator:
+
+- create: one threecx.xapi.pbx task on a fresh PBX;
+- no-op: the same task again;
+- export: one threecx.xapi.pbx_export task;
+- loops: a fresh PBX again, and one loop of typed-module tasks per kind in
+  dependency order, sharing one login; a pbx task afterwards must find
+  nothing to change, which shows the loops built the same PBX.
+
+Each phase's requests are counted per entity set from the simulator's log. The
+module process of the pbx and pbx_export tasks runs under a small interpreter
+wrapper that records its wall time, peak RSS and the size of its result, so a
+phase's time splits into the module process and the rest (ansible-playbook's
+start, the config templated into the task, the result parsed and registered).
+"""
+
+import json
+import os
+import stat
+import sys
+
+from harness import marked_line, run_playbook, write_json
+
+# kind -> count at scale 1; "rules" are half inbound, half outbound
+SIZES = {"departments": 20, "users": 500, "queues": 30, "ring_groups": 30, "receptionists": 20, "rules": 50,
+         "callflow_apps": 50}
+# the entity set each kind is read and written through
+KIND_SETS = [("departments", "Groups"), ("trunks", "Trunks"), ("users", "Users"), ("queues", "Queues"),
+             ("ring_groups", "RingGroups"), ("receptionists", "Receptionists"), ("callflow_apps", "CallFlowApps"),
+             ("inbound_rules", "InboundRules"), ("outbound_rules", "OutboundRules")]
+PAGE = 100
+PHASES = [
+    ("create", "pbx_one_task.yml", "one `pbx` task, fresh PBX"),
+    ("noop", "pbx_one_task.yml", "the same `pbx` task again (no-op)"),
+    ("export", "pbx_export_task.yml", "one `pbx_export` task"),
+    ("loops", "pbx_typed_loops.yml", "typed-module loops, fresh PBX (token reuse)"),
+]
+MODULE_OF = {"create": "pbx", "noop": "pbx", "export": "pbx_export", "after-loops": "pbx"}
+WRAPPER = """#!{python} -S
+# Runs a module process and records its wall time, peak RSS (KiB) and result size for the benchmark.
+import json, os, subprocess, sys, time
+started = time.monotonic()
+child = subprocess.Popen([{python!r}] + sys.argv[1:], stdout=subprocess.PIPE)
+result = child.stdout.read()
+_pid, status, usage = os.wait4(child.pid, 0)
+seconds = time.monotonic() - started
+sys.stdout.buffer.write(result)
+sys.stdout.flush()
+with open({log!r}, "a") as out:
+    out.write(json.dumps({{"args": sys.argv[1:], "seconds": seconds, "peak_kib": usage.ru_maxrss,
+                          "result_bytes": len(result)}}) + "\\n")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+# -- the configuration ----------------------------------------------------------
+
+def config(scale, script):
+    """The whole PBX in the option format of the typed modules."""
+    n = dict((kind, max(1, int(round(count * scale)))) for kind, count in SIZES.items())
+    departments = [{"name": "Department %02d" % d} for d in range(n["departments"])]
+    names = [d["name"] for d in departments]
+    users = [{"number": str(2000 + u), "first_name": "Bench", "last_name": "User %03d" % u,
+              "email_address": "user%03d@pbx.example" % u, "departments": [names[u % len(names)]]}
+             for u in range(n["users"])]
+    numbers = [u["number"] for u in users]
+
+    def some_users(start, count):
+        return [numbers[(start + k) % len(numbers)] for k in range(count)]
+
+    queues = [{"number": str(8000 + q), "name": "Queue %02d" % q, "polling_strategy": "Hunt",
+               "agents": some_users(q * 5, 5), "departments": [names[q % len(names)]]} for q in range(n["queues"])]
+    ring_groups = [{"number": str(7000 + r), "name": "Ring group %02d" % r, "ring_strategy": "RingAll",
+                    "members": some_users(r * 3, 3), "departments": [names[r % len(names)]]}
+                   for r in range(n["ring_groups"])]
+    receptionists = [{"number": str(6000 + i), "name": "Menu %02d" % i,
+                      "forwards": [{"input": "1", "forward_dn": queues[i % len(queues)]["number"]},
+                                   {"input": "2", "forward_dn": ring_groups[i % len(ring_groups)]["number"]}],
+                      "departments": [names[i % len(names)]]} for i in range(n["receptionists"])]
+    inbound = max(1, n["rules"] // 2)
+    dids = ["4930555%03d" % k for k in range(inbound)]
+    trunk = {"name": "Bench provider", "template": "generic.pv.xml",
+             "gateway": {"host": "sip.provider.example", "port": 5060}, "auth_id": "4930555000", "did_numbers": dids}
+    inbound_rules = [{"rule_name": "DID %s" % did, "trunk": trunk["name"], "condition": "BasedOnDID", "data": did,
+                      "office_hours_destination": receptionists[k % len(receptionists)]["number"],
+                      "out_of_office_hours_destination": {"to": "VoiceMail", "number": numbers[k % len(numbers)]}}
+                     for k, did in enumerate(dids)]
+    outbound_rules = [{"name": "Outbound %02d" % k, "prefix": str(10 + k), "departments": [names[k % len(names)]],
+                       "routes": [{"trunk": trunk["name"], "strip_digits": 0}]}
+                      for k in range(max(1, n["rules"] - inbound))]
+    apps = [{"number": str(9000 + a), "name": "Bench flow %02d" % a, "script_code": script(str(9000 + a))}
+            for a in range(n["callflow_apps"])]
+    return {"departments": departments, "trunks": [trunk], "users": users, "queues": queues,
+            "ring_groups": ring_groups, "receptionists": receptionists, "callflow_apps": apps,
+            "inbound_rules": inbound_rules, "outbound_rules": outbound_rules}
+
+
+# -- the phases -----------------------------------------------------------------
+
+def measure(sim, env, workdir, scale, script, latency_ms, start_seconds, loops=True):
+    """Every phase's wall time, requests per entity set, and the module process's time, peak RSS and result."""
+    desired = config(scale, script)
+    vars_file = write_json(os.path.join(workdir, "pbx.json"), {"config": desired})
+    items = dict((kind, len(entries)) for kind, entries in desired.items())
+    builtin = on_pbx(sim)
+    phases = {}
+    for name, playbook, _label in PHASES if loops else PHASES[:-1]:
+        if name in ("create", "loops"):
+            sim.fresh()
+        else:
+            sim.call("DELETE", "/requests")
+        phases[name] = run_phase(sim, env, workdir, name, playbook, vars_file)
+        check(name, phases[name], items)
+        phase = phases[name]
+        print("pbx %-7s %6.1f s %5d requests %5d writes  module %s" % (
+            name, phase["seconds"], phase["requests"], phase["writes"], "%.1f s %.0f MiB %.1f MB out" % (
+                phase["module_s"], phase["module_mib"], phase["result_mb"]) if "module_s" in phase else "-"), flush=True)
+    if loops:
+        sim.call("DELETE", "/requests")
+        after = run_phase(sim, env, workdir, "after-loops", "pbx_one_task.yml", vars_file)
+        if after["outcome"]["changed"] != "False" or after["writes"]:
+            raise SystemExit("the typed-module loops did not build the PBX the pbx task builds: %s" % after["outcome"])
+    return dict(scale=scale, items=items, builtin=builtin, latency_ms=latency_ms, start_seconds=start_seconds,
+                phases=phases)
+
+
+def run_phase(sim, env, workdir, name, playbook, vars_file):
+    log = os.path.join(workdir, "module-%s.jsonl" % name)
+    extra = ["-e", "ansible_python_interpreter=" + wrapper(workdir, log)] if name in MODULE_OF else []
+    seconds, peak, text = run_playbook(playbook, vars_file, env, os.path.join(workdir, "pbx-%s.log" % name), extra)
+    requests = sim.requests()
+    by_set = {}
+    for method, set_name, paged in requests:
+        entry = by_set.setdefault(set_name, {"pages": 0, "reads": 0, "writes": 0})
+        entry["pages" if paged else "reads" if method == "GET" or set_name == "token" else "writes"] += 1
+    result = dict(seconds=seconds, playbook_mib=peak, requests=len(requests), by_set=by_set,
+                  writes=sum(entry["writes"] for entry in by_set.values()))
+    if name in MODULE_OF:
+        module = module_process(log, MODULE_OF[name])
+        result.update(module_s=module["seconds"], module_mib=module["peak_kib"] / 1024.0,
+                      result_mb=module["result_bytes"] / 1e6)
+        marker = "BENCH-EXPORT" if name == "export" else "BENCH-PBX"
+        result["outcome"] = marked_line(text, marker)
+    return result
+
+
+def wrapper(workdir, log):
+    """An interpreter for ansible_python_interpreter that records each module process in log."""
+    path = os.path.join(workdir, "python-recorder")
+    with open(path, "w") as out:
+        out.write(WRAPPER.format(python=sys.executable, log=log))
+    os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+    if os.path.exists(log):
+        os.remove(log)
+    return path
+
+
+def module_process(log, module):
+    with open(log) as records:
+        found = [json.loads(line) for line in records if "AnsiballZ_%s.py" % module in line]
+    if len(found) != 1:
+        raise SystemExit("expected one %s module process in %s, found %d" % (module, log, len(found)))
+    return found[0]
+
+
+def on_pbx(sim):
+    """How many entities of each kind a fresh simulator holds (its built-in data)."""
+    sim.fresh()
+    state = sim.call("GET", "/state")
+    return dict((kind, len(state.get(set_name) or [])) for kind, set_name in KIND_SETS)
+
+
+def check(name, phase, items):
+    """Each phase must have done what it is timed for."""
+    outcome = phase.get("outcome", {})
+    if name == "create":
+        created = dict((key.split(".", 1)[1], int(count)) for key, count in outcome.items() if key.startswith("created."))
+        if created != items:
+            raise SystemExit("the pbx task created %s, not %s" % (created, items))
+    if name == "noop" and (outcome["changed"] != "False" or phase["writes"]):
+        raise SystemExit("the second pbx task was not a no-op: %s, %d writes" % (outcome, phase["writes"]))
+    if name == "export":
+        short = [kind for kind, count in items.items() if int(outcome.get(kind, 0)) < count]
+        if short:
+            raise SystemExit("the export lacks items of %s: %s" % (", ".join(short), outcome))
+
+
+# -- report -----------------------------------------------------------------------
+
+def pages(count):
+    """Requests of one paged read of count entities (a short page ends it)."""
+    return count // PAGE + 1
+
+
+def limit(figures, phase):
+    """One ansible-playbook start plus the phase's requests at the added latency."""
+    return figures["start_seconds"] + figures["phases"][phase]["requests"] * figures["latency_ms"] / 1000.0
+
+
+def targets(figures, mark):
+    if not figures:
+        return []
+    phases = figures["phases"]
+    rows = []
+    for phase, label in (("export", "`pbx_export`"), ("noop", "no-op `pbx`")):
+        bound = limit(figures, phase)
+        ratio = phases[phase]["seconds"] / bound
+        rows.append("| whole PBX: %s within 2× of start + requests × %d ms (%.2f s) | %.1f s: %.2f× | %s |" % (
+            label, figures["latency_ms"], bound, phases[phase]["seconds"], ratio, mark(ratio <= 2)))
+    loops_label = "whole PBX: `pbx` creating it at least 30× faster than typed-module loops"
+    if "loops" in phases:
+        speedup = phases["loops"]["seconds"] / phases["create"]["seconds"]
+        rows.append("| %s | %.1f s vs %.1f s: %.1f× | %s |" % (
+            loops_label, phases["create"]["seconds"], phases["loops"]["seconds"], speedup, mark(speedup >= 30)))
+    else:
+        rows.append("| %s | not measured (--no-pbx-loops) | |" % loops_label)
+    grows = all(reads_within_model(figures, phase) for phase in ("create", "noop", "export"))
+    rows.append("| whole PBX: reads grow with items/100, writes with the changes (per kind below) | %s | %s |" % (
+        ", ".join("%s %d (%d writes)" % (phase, phases[phase]["requests"], phases[phase]["writes"])
+                  for phase in ("create", "noop", "export")), mark(grows)))
+    return rows
+
+
+def model_reads(figures, phase, kind):
+    """Reads a kind should cost: one paged read (and one more after a create, the re-read)."""
+    before = figures["builtin"][kind] if phase == "create" else figures["builtin"][kind] + figures["items"][kind]
+    after = figures["builtin"][kind] + figures["items"][kind]
+    return pages(before) + (pages(after) if phase == "create" else 0)
+
+
+def reads_within_model(figures, phase):
+    by_set = figures["phases"][phase]["by_set"]
+    return all(by_set.get(set_name, {}).get("pages", 0) <= model_reads(figures, phase, kind)
+               for kind, set_name in KIND_SETS)
+
+
+def section(figures):
+    if not figures:
+        return []
+    phases, items = figures["phases"], figures["items"]
+    scale = "" if figures["scale"] == 1 else " (scaled by %g)" % figures["scale"]
+    lines = ["## A whole PBX in one task", "",
+             "The configuration%s: %s, in the option format of the typed modules (users by number, departments by "
+             "name, agents, members and destinations by number, the trunk by name); a fresh simulator also holds "
+             "its built-in data (%s). The limit of a phase is one `ansible-playbook` start (%.2f s) plus its "
+             "requests × %d ms. The module process is timed and its peak RSS taken by an interpreter wrapper "
+             "(`ansible_python_interpreter`); the rest of a phase's time is `ansible-playbook` itself: its start, "
+             "the config templated into the task, the result parsed, registered and printed." % (
+                 scale, ", ".join("%d %s" % (count, kind.replace("_", " ")) for kind, count in items.items()),
+                 ", ".join("%d %s" % (count, kind) for kind, count in figures["builtin"].items() if count),
+                 figures["start_seconds"], figures["latency_ms"]),
+             "",
+             "| phase | wall time (s) | requests | writes | limit (s) | × limit | module process (s) | its result (MB) "
+             "| rest (s) | module peak RSS (MiB) | largest process (MiB) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, _playbook, label in [p for p in PHASES if p[0] in phases]:
+        phase = phases[name]
+        bound = limit(figures, name)
+        module = ("%.1f" % phase["module_s"], "%.1f" % phase["result_mb"], "%.1f" % (phase["seconds"] - phase["module_s"]),
+                  "%.0f" % phase["module_mib"]) if "module_s" in phase else ("",) * 4
+        lines.append("| %s | %.1f | %d | %d | %.1f | %.1f× | %s | %.0f |" % (
+            label, phase["seconds"], phase["requests"], phase["writes"], bound, phase["seconds"] / bound,
+            " | ".join(module), phase["playbook_mib"]))
+    lines += ["", "Requests per kind: *pages* read (GETs of 100 entities) + other reads (one entity, a function) / "
+              "writes. The *pages* column is what one paged read of the kind costs (entities on the PBX // 100 + 1); "
+              "the model is one paged read per phase, plus the re-read of what a create changed.", "",
+              "| kind | items | pages | create | no-op | export | loops |", "|---|---:|---:|---:|---:|---:|---:|"]
+    known = set(set_name for _kind, set_name in KIND_SETS)
+    for kind, set_name in KIND_SETS:
+        lines.append("| %s | %d | %d | %s |" % (
+            kind, items[kind], pages(items[kind] + figures["builtin"][kind]),
+            " | ".join(_reads_writes(phases[name]["by_set"].get(set_name)) if name in phases else ""
+                       for name, _p, _l in PHASES)))
+    others = sorted(set(s for phase in phases.values() for s in phase["by_set"]) - known)
+    for set_name in others:
+        lines.append("| %s | | | %s |" % ("login" if set_name == "token" else "`%s`" % set_name,
+                                          " | ".join(_reads_writes(phases[name]["by_set"].get(set_name))
+                                                     if name in phases else "" for name, _p, _l in PHASES)))
+    return lines + [""] + where_the_time_goes(figures)
+
+
+def where_the_time_goes(figures):
+    """What the split of each timed phase says, in figures."""
+    phases, start = figures["phases"], figures["start_seconds"]
+    lines = ["Where the time goes:", ""]
+    for name, what in (("create", "every item created, with the entity the PBX holds afterwards"),
+                       ("noop", "every item unchanged, with the entity as the PBX holds it"),
+                       ("export", "the configuration itself")):
+        phase = phases[name]
+        rest = phase["seconds"] - phase["module_s"]
+        lines.append("- %s: the module process %.1f s (%d requests, which would wait %.1f s at %d ms each if sent "
+                     "one after another); `ansible-playbook` around it %.1f s: its start (%.1f s), then %.1f s to "
+                     "template the config into the task and to parse and register the module's result of %.1f MB "
+                     "(%s)." % (
+                         dict((n, label) for n, _p, label in PHASES)[name], phase["module_s"], phase["requests"],
+                         phase["requests"] * figures["latency_ms"] / 1000.0, figures["latency_ms"], rest, start,
+                         rest - start, phase["result_mb"], what))
+    if "loops" in phases:
+        tasks = sum(figures["items"].values()) + 1
+        lines.append("- typed-module loops: %d tasks at %.2f s each; every task is a process of its own that starts "
+                     "Python, imports the collection and reads what it refers to (a user task lists the departments "
+                     "to find its own by name)." % (tasks, phases["loops"]["seconds"] / tasks))
+    return lines + [""]
+
+
+def _reads_writes(entry):
+    """pages of paged reads, + other reads, / writes; 0 for none."""
+    if not entry:
+        return "0"
+    reads = "%d" % entry["pages"] if entry["pages"] else ""
+    if entry["reads"]:
+        reads = "%s+%d" % (reads, entry["reads"]) if reads else "+%d" % entry["reads"]
+    return "%s / %d" % (reads or "0", entry["writes"]) if entry["writes"] else reads
