@@ -14,11 +14,25 @@ import json
 
 from unittest import mock
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.threecx.xapi.plugins.module_utils import client as client_module
 from ansible_collections.threecx.xapi.plugins.module_utils import waiter, xapi_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, CLIENT_ID, CLIENT_SECRET
+
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 reads the arguments of an in-process module from basic._ANSIBLE_ARGS
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 
 
 class ModuleResult:
