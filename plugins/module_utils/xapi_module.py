@@ -16,7 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets, secret_values
 
 
 def connection_argument_spec():
@@ -88,7 +88,15 @@ class XapiModule(AnsibleModule):
         super(XapiModule, self).fail_json(msg=msg, **self._masked(result))
 
     def _masked(self, result):
-        return mask_secrets(result, self._secret_keys) if self._secret_keys else result
+        if not self._secret_keys:
+            return result
+        # Secret values nested in the options (a trunk's AuthPassword) become no_log values, which Ansible
+        # masks wherever they occur: also in the module arguments it echoes back (the invocation key).
+        # Done on the way out, so that it covers a failure of the argument validation as well.
+        params = getattr(self, "params", None)
+        if params and hasattr(self, "no_log_values"):
+            self.no_log_values.update(secret_values(params, self._secret_keys))
+        return mask_secrets(result, self._secret_keys)
 
     def fail_on(self, exc, **result):
         """Fail the task from a known error type, with structured fields for XAPI errors."""

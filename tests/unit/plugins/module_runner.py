@@ -15,6 +15,7 @@ import json
 from unittest import mock
 
 from ansible.module_utils import basic
+from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.threecx.xapi.plugins.module_utils import client as client_module
@@ -61,6 +62,10 @@ def run_module(main, fake, args, check_mode=False, diff=False, credentials=True)
         params["_ansible_check_mode"] = True
     if diff:
         params["_ansible_diff"] = True
+    if "inject_invocation" in PASS_VARS:
+        # ansible-core 2.21+ echoes the module arguments (the invocation key) only when asked to;
+        # older releases always do: every test sees them, whichever ansible-core runs it
+        params["_ansible_inject_invocation"] = True
     # XapiClient and waiter.settle bind time.sleep as a default argument when they are defined, so patching
     # time.sleep would not reach them: inject the fake's recorders instead (no test ever really sleeps).
     client_class = functools.partial(client_module.XapiClient, sleep=fake.sleeps.append)

@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.threecx.xapi.plugins.module_utils import schema
 from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app
 from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import EntitySchema, Field, SchemaError
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import EntitySchema, Field, SchemaError, secret_values
 
 GROUPS = CALLFLOW_APP.by_option["groups"]
 TRUNK = CALLFLOW_APP.by_option["trunk"]
@@ -224,3 +224,13 @@ def test_diff_view_masks_secret_fields():
                                                  Field("password", "Password", secret=True), Field("name", "Name")])
     view = device.diff_view({"Id": 1, "Password": "hunter2", "Name": "Desk"}, {"Password": "new", "Name": "Desk"})
     assert view == {"Password": schema.SECRET_MASK, "Name": "Desk"}
+
+
+def test_secret_values_are_found_at_any_depth_and_inside_json_strings():
+    keys = frozenset(["AuthPassword"])
+    params = dict(
+        trunk={"Number": "1", "AuthPassword": "pw-object"},
+        apps=[{"trunk": '{"AuthPassword": "pw-json", "Number": "2"}'}, {"trunk": {"AuthPassword": ""}}],
+        name="AuthPassword", broken="{not json",
+    )
+    assert sorted(secret_values(params, keys)) == ["pw-json", "pw-object"]

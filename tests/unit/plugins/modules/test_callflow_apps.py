@@ -171,3 +171,10 @@ def test_no_secret_or_token_in_the_output(fake):
     assert result.rc == 0
     assert CLIENT_SECRET not in result.stdout
     assert fake.active_token not in result.stdout and "issued-token-1" not in result.stdout
+
+
+def test_trunk_password_of_an_item_is_masked_where_the_arguments_are_echoed(fake):
+    items = wanted(0, 1, trunk={"Number": "10000", "AuthPassword": "trunk-Passw0rd-value"})
+    result = run(fake, items)
+    assert "invocation" in result.json, result.stdout
+    assert "trunk-Passw0rd-value" not in result.stdout
