@@ -82,6 +82,36 @@ expires_in:
   returned: success
   type: int
   sample: 3600
+error:
+  description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
+  returned: on an XAPI failure
+  type: dict
+  sample:
+    status: 401
+    method: POST
+    path: /connect/token
+    reasons: []
+    hint: null
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 401
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /connect/token
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
