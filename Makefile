@@ -181,11 +181,12 @@ build: testcopy
 	done
 
 # the last test runner CI sees: every pytest suite in one run (the simulator, the contract, also on the
-# integration traffic when `make integration` recorded it, the module docs, and the unit tests outside ansible-test)
+# integration traffic when `make integration` recorded it, the docs, the built tarball and the support claims,
+# and the unit tests outside ansible-test)
 final-pytest: tools
-	$(call step,pytest tests/simulator tests/contract tests/docs tests/unit)
+	$(call step,pytest tests/simulator tests/contract tests/docs tests/packaging tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
-	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/docs tests/unit
+	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/docs tests/packaging tests/unit
 
 # ---------------------------------------------------------------- performance (never part of make test)
 bench: tools
