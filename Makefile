@@ -71,6 +71,9 @@ MATRIX := $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk 'NF {print $$1}')
 # $(call matrix_field,VERSION,N): field N of the line of VERSION (2: its Python, 3: "integration" or empty)
 matrix_field = $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk '$$1 == "$(1)" {print $$$(2)}')
 MATRIX_INTEGRATION := $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk '$$3 == "integration" {print $$1}')
+# the oldest line also runs the modules on the Pythons below the collection's floor (tests/packaging)
+OLDEST_LINE := $(firstword $(MATRIX))
+OLD_PYTHONS = $(strip $(foreach v,2.7 3.6 3.7 3.8,$(call find_python,$(v))))
 REQUESTS_PIN := $(shell grep -m1 '^requests==' $(ROOT)/requirements-dev.txt)
 
 # BENCH_ARGS: e.g. BENCH_ARGS='--sizes 100' for a quick run (then the report goes to .work/performance.md)
@@ -247,9 +250,10 @@ build: testcopy
 # the last test runner CI sees: every pytest suite in one run (the simulator, the contract, also on the
 # integration traffic when `make integration` recorded it, the docs, the built tarball and the support claims,
 # and the unit tests outside ansible-test)
-final-pytest: tools
+final-pytest: tools $(WORK)/matrix/$(OLDEST_LINE)/venv/.installed
 	$(call step,pytest tests/simulator tests/contract tests/docs tests/packaging tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
+	  THREECX_COMPAT_ANSIBLE=$(WORK)/matrix/$(OLDEST_LINE)/venv/bin/ansible THREECX_OLD_PYTHONS="$(subst $(eval) ,:,$(OLD_PYTHONS))" \
 	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/docs tests/packaging tests/unit
 
 # ---------------------------------------------------------------- performance (never part of make test)

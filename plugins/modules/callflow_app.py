@@ -319,6 +319,8 @@ error:
       type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
 from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import (
     CALLFLOW_APP, REQUIRED_ONE_OF, argument_spec)

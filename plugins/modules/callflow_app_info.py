@@ -190,6 +190,8 @@ error:
       type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
 from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run

@@ -249,6 +249,9 @@ error:
       type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter

@@ -3,6 +3,7 @@
 - meta/runtime.yml's requires_ansible: every ansible-core release line from it up to the
   newest one (pinned in requirements-dev.txt) is in tests/ansible-core-matrix.txt, with a
   Python that line supports on the controller.
+- tests/config.yml's python_requires for the modules is the floor the modules enforce.
 - No sanity ignore file: sanity passes on every line as it is.
 """
 
@@ -61,6 +62,13 @@ def test_each_line_runs_on_a_python_it_supports_and_the_oldest_runs_the_integrat
         assert row[2:] in ([], ["integration"]), row
     assert rows[0][2:] == ["integration"], "the oldest line runs the integration targets"
     assert "%d.%d" % _minor(_newest()) in CONTROLLER_PYTHONS
+
+
+def test_the_module_python_floor_is_the_one_the_modules_enforce():
+    from ansible_collections.threecx.xapi.plugins.module_utils.python_version import MINIMUM_PYTHON
+
+    requires = yaml.safe_load(_read("tests", "config.yml"))["modules"]["python_requires"]
+    assert requires == ">=%d.%d" % MINIMUM_PYTHON
 
 
 def test_there_are_no_sanity_ignore_files():
