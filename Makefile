@@ -151,6 +151,9 @@ test: lint sanity units integration matrix molecule build final-pytest
 lint: tools
 	$(call step,ansible-lint: profile production and offline)
 	cd $(ROOT) && $(COLLECTION_ENV) ansible-lint --nocolor
+	$(call step,antsibull-docs: the docsite (links.yml, extra-docs.yml and its guides) and the plugin docs)
+	cd $(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME) && $(COLLECTION_ENV) \
+	  antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 sanity: testcopy
 	$(call step,ansible-test sanity on $$(cd $(PYBIN) && ls python3.* | sort -V | tr '\n' ' '))
@@ -234,8 +237,9 @@ molecule: tools
 	cd $(ROOT) && $(COLLECTION_ENV) MOLECULE_EPHEMERAL_DIRECTORY=$(WORK)/molecule/default molecule test
 
 docs: tools
-	$(call step,render docs/modules from ansible-doc)
+	$(call step,render docs/modules from ansible-doc and the docsite guides from docs/*.md)
 	cd $(ROOT) && $(PY) scripts/render_module_docs.py
+	cd $(ROOT) && $(PY) scripts/render_docsite.py
 
 build: testcopy
 	$(call step,galaxy build then install then ansible-doc)

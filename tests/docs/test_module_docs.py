@@ -6,25 +6,16 @@ page, or when a page is left over from a module that no longer exists.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DOCS = os.path.join(ROOT, "docs", "modules")
+import renderers
 
-
-def _load_renderer():
-    spec = importlib.util.spec_from_file_location("render_module_docs", os.path.join(ROOT, "scripts", "render_module_docs.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RENDERER = _load_renderer()
+DOCS = os.path.join(renderers.ROOT, "docs", "modules")
+RENDERER = renderers.load("render_module_docs")
 MODULES = RENDERER.module_names()
 
 
