@@ -196,9 +196,10 @@ integration: testcopy
 # integration after its sanity and units, on the same copy.
 MATRIX_JOBS ?= 2
 matrix_copy = $(WORK)/matrix/$(1)/ansible_collections/$(NAMESPACE)/$(NAME)
+# (goals in file order, each line's integration right after it, so that it starts as soon as it can)
 matrix: tools
 	@$(MAKE) -j$(MATRIX_JOBS) --output-sync=target MATRIX_ALL=1 \
-	  $(addprefix matrix-,$(MATRIX)) $(addprefix matrix-integration-,$(MATRIX_INTEGRATION))
+	  $(foreach line,$(MATRIX),matrix-$(line) $(if $(filter $(line),$(MATRIX_INTEGRATION)),matrix-integration-$(line)))
 
 ifdef MATRIX_ALL
 $(foreach rule,$(shell sed 's/\#.*//' $(MATRIX_FILE) | \

@@ -96,6 +96,15 @@ def test_the_licence_text_is_shipped(tarball):
     assert manifest["collection_info"]["license"] == ["GPL-3.0-or-later"]
 
 
+def test_the_manifest_says_what_the_collection_is_about(tarball):
+    info = json.loads(tarball["MANIFEST.json"])["collection_info"]
+    assert {"threecx", "pbx", "voip"} <= set(info["tags"])
+    # ansible-lint's galaxy[tags] wants one of its categories
+    assert set(info["tags"]) & {"application", "cloud", "database", "eda", "infrastructure", "linux", "monitoring",
+                                "networking", "security", "storage", "tools", "windows"}
+    assert info["homepage"] and info["homepage"] == info["repository"]
+
+
 def test_the_collection_is_shipped(tarball):
     modules = sorted(name for name in os.listdir(os.path.join(ROOT, "plugins", "modules")) if name.endswith(".py"))
     assert modules
