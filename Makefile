@@ -2,7 +2,7 @@
 #
 #   make demo   provision Call Flow Apps on the bundled XAPI simulator (check, apply, apply again)
 #   make test   every check CI runs: lint, sanity, units, simulator, contract, integration,
-#               molecule, build; ends with a plain pytest run
+#               the older ansible-core lines, molecule, build; ends with a plain pytest run
 #
 # Nothing needs to be installed first: the tools go into a venv under .work/ (gitignored),
 # made from Python 3.13 or 3.12 (ansible-core 2.20+ needs 3.12 on the controller).
@@ -65,10 +65,21 @@ step = @printf '\n=== [%s] %s\n' "$$(date +%T)" "$(1)"
 # $(call pytest_in,DIR[,ENV]): plain pytest on DIR
 pytest_in = cd $(ROOT) && $(2) $(PY) -m pytest -q -p no:cacheprovider $(1)
 
+# The older ansible-core release lines (tests/ansible-core-matrix.txt): one venv each under .work/matrix
+MATRIX_FILE := $(ROOT)/tests/ansible-core-matrix.txt
+MATRIX := $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk 'NF {print $$1}')
+# $(call matrix_field,VERSION,N): field N of the line of VERSION (2: its Python, 3: "integration" or empty)
+matrix_field = $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk '$$1 == "$(1)" {print $$$(2)}')
+MATRIX_INTEGRATION := $(shell sed 's/\#.*//' $(MATRIX_FILE) | awk '$$3 == "integration" {print $$1}')
+# the oldest line also runs the modules on the Pythons below the collection's floor (tests/packaging)
+OLDEST_LINE := $(firstword $(MATRIX))
+OLD_PYTHONS = $(strip $(foreach v,2.7 3.6 3.7 3.8,$(call find_python,$(v))))
+REQUESTS_PIN := $(shell grep -m1 '^requests==' $(ROOT)/requirements-dev.txt)
+
 # BENCH_ARGS: e.g. BENCH_ARGS='--sizes 100' for a quick run (then the report goes to .work/performance.md)
 BENCH_ARGS ?=
 
-.PHONY: help demo test bench mutation mutation-sample lint sanity units simulator-tests contract integration molecule docs build clean \
+.PHONY: help demo test bench mutation mutation-sample lint sanity units simulator-tests contract integration matrix molecule docs build clean \
         venv tools getpip testcopy final-pytest
 
 help:
@@ -80,6 +91,8 @@ help:
 	@echo "make simulator-tests  pytest tests/simulator"
 	@echo "make contract         pytest tests/contract (the simulator against the official OpenAPI document)"
 	@echo "make integration      ansible-test integration against the simulator, then the contract test on its traffic"
+	@echo "make matrix           the older ansible-core lines: sanity and units each, integration on the oldest"
+	@echo "                      (tests/ansible-core-matrix.txt; make matrix-2.16.19 for one line)"
 	@echo "make molecule         molecule test (extensions/molecule/default)"
 	@echo "make docs             generate the typed modules and docs/entities.md from the registry, render docs/modules/*.md"
 	@echo "make build            galaxy build + install into .work + ansible-doc of every module"
@@ -118,14 +131,16 @@ $(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME):
 	ln -sfn $(ROOT) $@
 
 # ansible-test downloads a pip bootstrap script from a host this machine cannot reach;
-# it looks in its cache first, so an offline stand-in goes there (named after the pip version it wants);
-# the cache is shared with every other checkout's runs, so the file is replaced in one step, and only when it differs
-ANSIBLE_TEST_PIP = $(shell grep -oP "pip='\K[0-9.]+" $$($(PY) -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py)
+# it looks in its cache first, so an offline stand-in goes there (named after the pip version it wants)
+# $(call install_getpip,PYTHON): the stand-in for the ansible-test installed for PYTHON; the cache is shared
+# with every other checkout's runs and two lines of the matrix may want the same one at the same time, so the
+# file is replaced in one step (written under another name first), and only when it differs
+install_getpip = pipver=$$(grep -oP -m1 "pip='\K[0-9.]+" "$$($(1) -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py"); \
+  test -n "$$pipver"; stub="$$HOME/.ansible/test/cache/get_pip_$${pipver//./_}.py"; \
+  cmp -s $(ROOT)/.ci/get_pip_stub.py "$$stub" || { \
+    install -D -m 0644 $(ROOT)/.ci/get_pip_stub.py "$$stub.$$$$" && mv -f "$$stub.$$$$" "$$stub"; }
 getpip: tools
-	@pipver="$(ANSIBLE_TEST_PIP)"; test -n "$$pipver"; \
-	  dest="$$HOME/.ansible/test/cache/get_pip_$${pipver//./_}.py"; \
-	  cmp -s $(ROOT)/.ci/get_pip_stub.py "$$dest" || { \
-	    install -D -m 0644 $(ROOT)/.ci/get_pip_stub.py "$$dest.$$$$" && mv -f "$$dest.$$$$" "$$dest"; }
+	@$(call install_getpip,$(PY))
 
 testcopy: tools getpip
 	@$(PY) $(ROOT)/scripts/sync_collection_copy.py $(ROOT) $(TESTCOPY)
@@ -136,12 +151,15 @@ demo: tools
 	cd $(ROOT) && $(COLLECTION_ENV) $(WITH_SIM) -- $(PY) scripts/demo.py
 
 # final-pytest comes last and holds every pytest suite, so the log ends with its summary line
-test: lint sanity units integration molecule build mutation-sample final-pytest
+test: lint sanity units integration matrix molecule build mutation-sample final-pytest
 
 # ---------------------------------------------------------------- checks
 lint: tools
 	$(call step,ansible-lint: profile production and offline)
 	cd $(ROOT) && $(COLLECTION_ENV) ansible-lint --nocolor
+	$(call step,antsibull-docs: the docsite (links.yml, extra-docs.yml and its guides) and the plugin docs)
+	cd $(COLLECTIONS)/ansible_collections/$(NAMESPACE)/$(NAME) && $(COLLECTION_ENV) \
+	  antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 sanity: testcopy
 	$(call step,ansible-test sanity on $$(cd $(PYBIN) && ls python3.* | sort -V | tr '\n' ' '))
@@ -159,25 +177,78 @@ contract: tools
 	$(call step,pytest tests/contract)
 	$(call pytest_in,tests/contract)
 
+# $(call integration_on,PYTHON VERSION,RECORD FILE[,ENV][,COLLECTION COPY]): ansible-test integration against a
+# fresh simulator that records every exchange, bodies included, to RECORD FILE (the targets read the bodies there)
+integration_on = $(WITH_SIM) --record $(2) -- $(SHELL) $(.SHELLFLAGS) '\
+	  THREECX_SIM_RECORD=$(2) $(PY) $(ROOT)/scripts/write_integration_config.py $(or $(4),$(TESTCOPY))/tests/integration/integration_config.yml; \
+	  cd $(or $(4),$(TESTCOPY)) && $(3) ansible-test integration --python $(1) $(ANSIBLE_TEST_OPTS)'
+
 integration: testcopy
 	$(call step,ansible-test integration against the simulator (traffic recorded to $(RECORDS)))
 	@mkdir -p $(dir $(RECORDS)) && rm -f $(RECORDS)
-	$(WITH_SIM) --record $(RECORDS) -- $(SHELL) $(.SHELLFLAGS) '\
-	  THREECX_SIM_RECORD=$(RECORDS) $(PY) $(ROOT)/scripts/write_integration_config.py $(TESTCOPY)/tests/integration/integration_config.yml; \
-	  $(ANSIBLE_TEST) integration --python $(CONTROLLER_VERSION) $(ANSIBLE_TEST_OPTS)'
+	$(call integration_on,$(CONTROLLER_VERSION),$(RECORDS))
 	$(call step,contract test on the recorded integration traffic)
 	$(call pytest_in,tests/contract/test_contract.py::test_record_files_named_by_the_environment_follow_the_contract,\
 	  XAPI_CONTRACT_RECORDS=$(RECORDS))
+
+# An older ansible-core line: its own venv (ansible-core and ansible-test of that release on the Python
+# the matrix file names) and its own copy of the collection, sanity and units on that Python, integration
+# where the file says so. Its ansible-test installs the sanity venvs it pins under ~/.ansible/test/venv,
+# and pytest into its venv. Sanity leaves out pylint there: what it reports does not depend on the
+# ansible-core line, the newest line runs it on every Python, and it is three quarters of the time sanity
+# takes on a line.
+# `make matrix` runs MATRIX_JOBS lines at a time: most of a cold run is spent installing venvs. Lines on
+# the same Python run one after the other (two releases may pin the same sanity venv), and a line's
+# integration after its sanity and units, on the same copy.
+MATRIX_JOBS ?= 2
+matrix_copy = $(WORK)/matrix/$(1)/ansible_collections/$(NAMESPACE)/$(NAME)
+# (goals in file order, each line's integration right after it, so that it starts as soon as it can)
+matrix: tools
+	@$(MAKE) -j$(MATRIX_JOBS) --output-sync=target MATRIX_ALL=1 \
+	  $(foreach line,$(MATRIX),matrix-$(line) $(if $(filter $(line),$(MATRIX_INTEGRATION)),matrix-integration-$(line)))
+
+ifdef MATRIX_ALL
+$(foreach rule,$(shell sed 's/\#.*//' $(MATRIX_FILE) | \
+    awk 'NF {if ($$2 in last) print "matrix-" $$1 ":matrix-" last[$$2]; last[$$2] = $$1}'),\
+  $(eval $(firstword $(subst :, ,$(rule))): | $(lastword $(subst :, ,$(rule)))))
+$(foreach line,$(MATRIX_INTEGRATION),$(eval matrix-integration-$(line): | matrix-$(line)))
+endif
+
+# (kept between runs: make would delete them as the intermediate files of a pattern rule)
+.PRECIOUS: $(WORK)/matrix/%/venv/.installed
+$(WORK)/matrix/%/venv/.installed: $(MATRIX_FILE)
+	@python="$(call find_python,$(call matrix_field,$*,2))"; \
+	  if [ -z "$$python" ]; then echo "ansible-core $*: no Python $(call matrix_field,$*,2) found (see $(MATRIX_FILE))." >&2; exit 1; fi; \
+	  printf '\n=== [%s] %s\n' "$$(date +%T)" "venv for ansible-core $* from $$python"; \
+	  rm -rf $(WORK)/matrix/$*/venv && "$$python" -m venv $(WORK)/matrix/$*/venv
+	$(WORK)/matrix/$*/venv/bin/python -m pip install -q --upgrade pip
+	$(WORK)/matrix/$*/venv/bin/python -m pip install -q "ansible-core==$*" "$(REQUESTS_PIN)"
+	touch $@
+
+matrix-%: tools $(WORK)/matrix/%/venv/.installed
+	$(call step,ansible-core $*: sanity (but pylint) and units on Python $(call matrix_field,$*,2))
+	@$(call install_getpip,$(WORK)/matrix/$*/venv/bin/python)
+	@$(PY) $(ROOT)/scripts/sync_collection_copy.py $(ROOT) $(call matrix_copy,$*)
+	cd $(call matrix_copy,$*) && PATH=$(WORK)/matrix/$*/venv/bin:$$PATH \
+	  ansible-test sanity --python $(call matrix_field,$*,2) --requirements --skip-test pylint $(ANSIBLE_TEST_OPTS)
+	cd $(call matrix_copy,$*) && PATH=$(WORK)/matrix/$*/venv/bin:$$PATH \
+	  ansible-test units --python $(call matrix_field,$*,2) --requirements $(ANSIBLE_TEST_OPTS)
+
+matrix-integration-%: tools $(WORK)/matrix/%/venv/.installed
+	$(call step,ansible-core $*: integration against the simulator on Python $(call matrix_field,$*,2))
+	@$(PY) $(ROOT)/scripts/sync_collection_copy.py $(ROOT) $(call matrix_copy,$*)
+	$(call integration_on,$(call matrix_field,$*,2),$(WORK)/matrix/$*/records.jsonl,PATH=$(WORK)/matrix/$*/venv/bin:$$PATH,$(call matrix_copy,$*))
 
 molecule: tools
 	$(call step,molecule test (extensions/molecule/default))
 	cd $(ROOT) && $(COLLECTION_ENV) MOLECULE_EPHEMERAL_DIRECTORY=$(WORK)/molecule/default molecule test
 
 docs: tools
-	$(call step,generate the typed modules and docs/entities.md from the registry, then docs/modules from ansible-doc)
+	$(call step,generate the typed modules and docs/entities.md from the registry, then docs/modules from ansible-doc and the docsite guides from docs/*.md)
 	cd $(ROOT) && PYTHONPATH=$(COLLECTIONS) $(PY) scripts/gen_modules.py
 	cd $(ROOT) && PYTHONPATH=$(COLLECTIONS) $(PY) scripts/gen_entity_docs.py
 	cd $(ROOT) && $(PY) scripts/render_module_docs.py
+	cd $(ROOT) && $(PY) scripts/render_docsite.py
 
 build: testcopy
 	$(call step,galaxy build then install then ansible-doc)
@@ -190,12 +261,14 @@ build: testcopy
 	done
 
 # the last test runner CI sees: every pytest suite in one run (the simulator, the contract, also on the
-# integration traffic when `make integration` recorded it, the module docs, the examples in the docs and the
-# modules run against the simulator, and the unit tests outside ansible-test)
-final-pytest: tools
-	$(call step,pytest tests/simulator tests/contract tests/registry tests/docs tests/unit)
+# integration traffic when `make integration` recorded it, the registry, the docs, the examples in the docs and
+# the modules run against the simulator, the built tarball and the support claims, and the unit tests outside
+# ansible-test)
+final-pytest: tools $(WORK)/matrix/$(OLDEST_LINE)/venv/.installed
+	$(call step,pytest tests/simulator tests/contract tests/registry tests/docs tests/packaging tests/unit)
 	cd $(ROOT) && $(COLLECTION_ENV) PYTHONPATH=$(COLLECTIONS) env $$([ -s $(RECORDS) ] && echo XAPI_CONTRACT_RECORDS=$(RECORDS)) \
-	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/registry tests/docs tests/unit
+	  THREECX_COMPAT_ANSIBLE=$(WORK)/matrix/$(OLDEST_LINE)/venv/bin/ansible THREECX_OLD_PYTHONS="$(subst $(eval) ,:,$(OLD_PYTHONS))" \
+	  $(PY) -m pytest -p no:cacheprovider tests/simulator tests/contract tests/registry tests/docs tests/packaging tests/unit
 
 # ---------------------------------------------------------------- mutation testing (docs/quality.md)
 # The whole run takes hours on two cores, so make test runs a fixed sample that must keep its score.

@@ -30,7 +30,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.typed import HANDLERS
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import module_argument_spec  # noqa: E402
 
 HANDWRITTEN = ("callflow_app",)  # kinds whose module predates the generator and is written by hand
-VERSION_ADDED = "1.1.0"
+VERSION_ADDED = "1.0.0"
 HEADER = '''#!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: threecx.xapi contributors
@@ -42,6 +42,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 '''
 FOOTER = '''
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

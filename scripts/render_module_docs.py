@@ -86,9 +86,10 @@ def _module_link(fqcn):
 
 
 def _option(text):
-    # O(ns.coll.module#module:name=value) -> name=value
+    # O(name=value) -> `name=value`; O(ns.coll.module#module:name=value) -> `name=value` of a link to the module
     if "#" in text and ":" in text.split("#", 1)[1]:
-        text = text.split("#", 1)[1].split(":", 1)[1]
+        plugin, rest = text.split("#", 1)
+        return "%s of %s" % (_code(rest.split(":", 1)[1]), _module_link(plugin))
     return _code(text)
 
 

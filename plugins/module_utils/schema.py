@@ -648,6 +648,29 @@ def mask_secrets(value, keys):
     return value
 
 
+def secret_values_under(keys, value):
+    """The values under keys (non-empty strings, at any depth) of a value as the user gave it.
+
+    Objects and lists given as JSON strings are looked into as well.
+    """
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in keys and isinstance(item, str) and item:
+                found.append(item)
+            else:
+                found.extend(secret_values_under(keys, item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(secret_values_under(keys, item))
+    return found
+
+
 def normalize_text(value):
     """Line endings to LF, trailing blanks of each line and of the text removed."""
     if value is None:

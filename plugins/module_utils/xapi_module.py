@@ -19,7 +19,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
 from ansible_collections.threecx.xapi.plugins.module_utils import registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets, secret_values_under
 
 
 def connection_argument_spec():
@@ -104,6 +104,12 @@ class XapiModule(AnsibleModule):
         for value in secret_values(schema, desired):
             self.no_log_values.add(value)
 
+    def conceal(self, text):
+        """Hide a text the task was given (a script with diff_script=false) in every string of its output, the module
+        arguments that Ansible echoes back included."""
+        if isinstance(text, str) and text.strip():
+            self.no_log_values.add(text)
+
     def exit_json(self, **result):
         self._flush_warnings()
         super(XapiModule, self).exit_json(**self._masked(result))
@@ -117,6 +123,14 @@ class XapiModule(AnsibleModule):
             self.warn(self.warnings_sink.pop(0))
 
     def _masked(self, result):
+        if not self._secret_keys:
+            return result
+        # Secret values nested in the options (a trunk's AuthPassword) become no_log values, which Ansible
+        # masks wherever they occur: also in the module arguments it echoes back (the invocation key).
+        # Done on the way out, so that it covers a failure of the argument validation as well.
+        params = getattr(self, "params", None)
+        if params and hasattr(self, "no_log_values"):
+            self.no_log_values.update(secret_values_under(self._secret_keys, params))
         return mask_secrets(result, self._secret_keys)
 
     def fail_on(self, exc, **result):

@@ -81,6 +81,8 @@ options:
       - Every element needs C(GroupId). The list replaces the app's memberships whole.
       - Every DN belongs to at least one department, so an empty list is refused.
       - Compared as a set keyed by C(GroupId); within an element only the keys you give are compared.
+      - The option is of type C(raw) because it takes the list or its JSON string; the module checks the shape
+        and the property names before any request.
     type: raw
   departments:
     description:
@@ -95,6 +97,8 @@ options:
       - "Trunk of the app: its name (the name of its gateway, as M(threecx.xapi.trunk) calls it), or a C(Pbx.Trunk)
         object spelt as the API spells it, for example C({Number: '10000'}), or the same object as a JSON string.
         Compared as a subset."
+      - The option is of type C(raw) because it takes a name, the object or its JSON string; the module checks the
+        property names before any request. A C(AuthPassword) in it is never shown.
     type: raw
   wait_for_compilation:
     description:
@@ -184,6 +188,83 @@ callflow_app:
         Rights:
           RoleName: users
     Trunk: null
+  contains:
+    Id:
+      description: Id the PBX assigned to the app; V(null) for an app that a check run would create.
+      type: int
+      sample: 17
+    Number:
+      description: DN number of the app.
+      type: str
+      sample: "8100"
+    Name:
+      description: Name of the app.
+      type: str
+      sample: Night service toggle
+    RoutingType:
+      description: How calls reach the app.
+      type: str
+      sample: DialCode
+    TranscriptionMode:
+      description: Transcription of the app's calls.
+      type: str
+      sample: Inherit
+    ScriptCode:
+      description: C# source of the app as the PBX stores it (it may rewrite line endings).
+      type: str
+    Groups:
+      description: Department memberships of the app (C(Pbx.UserGroup) objects).
+      type: list
+      elements: dict
+      contains:
+        GroupId:
+          description: Id of the department.
+          type: int
+          sample: 2
+        Name:
+          description: Name of the department.
+          type: str
+          sample: DEFAULT
+        Rights:
+          description: The app's role in the department (C(Pbx.Rights)); besides C(RoleName) it holds the role's flags.
+          type: dict
+          contains:
+            RoleName:
+              description: Name of the role.
+              type: str
+              sample: users
+    Trunk:
+      description:
+        - Trunk of the app (C(Pbx.Trunk)), V(null) without one. Of its many properties, C(Number) identifies it.
+        - C(AuthPassword) is masked.
+      type: dict
+      contains:
+        Number:
+          description: Number of the trunk.
+          type: str
+          sample: "10000"
+        AuthPassword:
+          description: Always masked as V(********) when set.
+          type: str
+    CompilationSucceeded:
+      description: Whether the last compilation of the script succeeded.
+      type: bool
+    CompilationLastSuccess:
+      description: When the script last compiled successfully (ISO 8601).
+      type: str
+      sample: "2026-11-24T09:12:44Z"
+    CompilationResult:
+      description: Output of the last compilation; error lines start with C(E:).
+      type: str
+    InvalidScript:
+      description: Whether the PBX holds the script as invalid (also for a new app before its first compilation).
+      type: bool
+    IsRegistered:
+      description: Whether the app is registered on the PBX.
+      type: bool
+    RejectedCode:
+      description: Code of the PBX's last refusal of the app, if any.
+      type: str
 operation:
   description: What the task did (or would do in check mode).
   returned: always
@@ -205,6 +286,19 @@ diff:
       Name: Night toggle
     after:
       Name: Night service toggle
+  contains:
+    before:
+      description: The managed properties before the task, V({}) for a create. A script is a size and hash with O(diff_script=false).
+      type: dict
+    after:
+      description: The managed properties after the task, V({}) for a delete.
+      type: dict
+    before_header:
+      description: Names the app, for example C(callflow_app 8100).
+      type: str
+    after_header:
+      description: The same as RV(diff.before_header).
+      type: str
 error:
   description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
   returned: on an XAPI failure
@@ -215,8 +309,31 @@ error:
     path: /xapi/v1/CallFlowApps
     reasons: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
     hint: null
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/CallFlowApps
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, waiter
 from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app as app
 from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
@@ -231,6 +348,8 @@ def ensure(module):
     lookup = app.lookup(params)
     desired = app.desired(params, module.warnings_sink, Directory(module.client))
     module.protect(SCHEMA, desired)
+    if not params["diff_script"]:
+        module.conceal(params["script_code"])
 
     current = reconcile.find(module.client, SCHEMA, lookup)
     plan = reconcile.plan(SCHEMA, current, desired, params["state"], lookup, identity=app.identity_given(params))

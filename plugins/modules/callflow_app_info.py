@@ -94,8 +94,106 @@ callflow_apps:
       InvalidScript: false
       Groups: [{GroupId: 2, Name: DEFAULT, Rights: {RoleName: users}}]
       Trunk: null
+  contains:
+    Id:
+      description: Id the PBX assigned to the app.
+      type: int
+      sample: 17
+    Number:
+      description: DN number of the app.
+      type: str
+      sample: "8100"
+    Name:
+      description: Name of the app.
+      type: str
+    RoutingType:
+      description: How calls reach the app.
+      type: str
+      sample: DialCode
+    TranscriptionMode:
+      description: Transcription of the app's calls.
+      type: str
+    ScriptCode:
+      description: C# source of the app, only with O(include_script=true).
+      type: str
+    Groups:
+      description: Department memberships of the app (C(Pbx.UserGroup) objects).
+      type: list
+      elements: dict
+      contains:
+        GroupId:
+          description: Id of the department.
+          type: int
+        Name:
+          description: Name of the department.
+          type: str
+        Rights:
+          description: The app's role in the department (C(Pbx.Rights)); besides C(RoleName) it holds the role's flags.
+          type: dict
+          contains:
+            RoleName:
+              description: Name of the role.
+              type: str
+    Trunk:
+      description: Trunk of the app (C(Pbx.Trunk)), V(null) without one; C(AuthPassword) is masked.
+      type: dict
+      contains:
+        Number:
+          description: Number of the trunk.
+          type: str
+    CompilationSucceeded:
+      description: Whether the last compilation of the script succeeded.
+      type: bool
+    CompilationLastSuccess:
+      description: When the script last compiled successfully (ISO 8601).
+      type: str
+    CompilationResult:
+      description: Output of the last compilation; error lines start with C(E:).
+      type: str
+    InvalidScript:
+      description: Whether the PBX holds the script as invalid.
+      type: bool
+    IsRegistered:
+      description: Whether the app is registered on the PBX.
+      type: bool
+    RejectedCode:
+      description: Code of the PBX's last refusal of the app, if any.
+      type: str
+error:
+  description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
+  returned: on an XAPI failure
+  type: dict
+  sample:
+    status: 400
+    method: POST
+    path: /xapi/v1/CallFlowApps
+    reasons: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint: null
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/CallFlowApps
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
 from ansible_collections.threecx.xapi.plugins.module_utils.entities.callflow_app import CALLFLOW_APP, IDENTITY
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run

@@ -36,14 +36,71 @@ attributes:
 options:
   apps:
     description:
-      - The apps. Each item takes the options of M(threecx.xapi.callflow_app) (C(id), C(number), C(name), C(state),
-        C(routing_type), C(script_code), C(transcription_mode), C(groups) or C(departments), C(trunk),
-        C(wait_for_compilation), C(compilation_timeout), C(diff_script)), with the same defaults and the same meaning.
-      - Two items may not name the same app.
-      - Each item must be a dictionary; an item that is not is refused with its index (hence C(elements=raw)).
+      - The apps. Each item takes the options of M(threecx.xapi.callflow_app) that describe one app, with the same
+        defaults and the same meaning; its sub-options below are those.
+      - One of O(apps[].id), O(apps[].number) and O(apps[].name) is needed in each item. Two items may not name the
+        same app.
+      - The module checks the items itself, before any request, so that an error names the index of the item at
+        fault, for example C(apps[3]), which matters in a list of hundreds. That is why the list is of C(elements=raw);
+        each item must be a dictionary of the sub-options below.
     type: list
     elements: raw
     required: true
+    suboptions:
+      id:
+        description: Id of the app; see O(threecx.xapi.callflow_app#module:id).
+        type: int
+      number:
+        description: DN number of the app (text; a YAML number is accepted with a warning); see
+          O(threecx.xapi.callflow_app#module:number).
+        type: raw
+      name:
+        description: Name of the app; see O(threecx.xapi.callflow_app#module:name).
+        type: str
+      state:
+        description: V(present) creates or updates the app, V(absent) deletes it.
+        type: str
+        choices: [present, absent]
+        default: present
+      routing_type:
+        description: How calls reach the app, spelt as the API spells it.
+        type: str
+        choices: [DialCode, Forward, Trunk]
+      script_code:
+        description: C# source of the app; see O(threecx.xapi.callflow_app#module:script_code).
+        type: str
+      transcription_mode:
+        description: Transcription of the app's calls, spelt as the API spells it.
+        type: str
+        choices: [Nothing, Voicemail, Recordings, Both, Inherit]
+      groups:
+        description:
+          - Department memberships, a list of C(Pbx.UserGroup) objects or the same list as a JSON string (hence
+            C(raw)); see O(threecx.xapi.callflow_app#module:groups).
+        type: raw
+      departments:
+        description:
+          - Department memberships by department name, a list of names or of dicts with C(name) and C(role); see
+            O(threecx.xapi.callflow_app#module:departments). Mutually exclusive with O(apps[].groups).
+        type: list
+        elements: raw
+      trunk:
+        description:
+          - Trunk of the app, its name, a C(Pbx.Trunk) object or the same object as a JSON string (hence C(raw)); see
+            O(threecx.xapi.callflow_app#module:trunk).
+        type: raw
+      wait_for_compilation:
+        description: After a create or a script change, wait until the PBX has compiled the script.
+        type: bool
+        default: false
+      compilation_timeout:
+        description: Seconds to wait for compilation when O(apps[].wait_for_compilation=true).
+        type: int
+        default: 60
+      diff_script:
+        description: Show the script body in the diff; V(false) shows only its size and a hash.
+        type: bool
+        default: true
   purge:
     description:
       - Also delete every app on the PBX that no item names.
@@ -94,9 +151,6 @@ RETURN = r"""
 results:
   description:
     - One entry per item, in the order of O(apps), then one per app deleted by O(purge).
-    - C(index) is the item's position in O(apps) (V(null) for a purged app), C(changed) and C(operation) say what
-      happened, C(callflow_app) is the app as the PBX returns it (predicted in check mode, V({}) once deleted),
-      C(diff) its before and after in diff mode.
   returned: always
   type: list
   elements: dict
@@ -106,17 +160,115 @@ results:
       operation: updated
       callflow_app: {Id: 17, Number: "8100", Name: Night service toggle}
       diff: {before: {Name: Night toggle}, after: {Name: Night service toggle}}
+  contains:
+    index:
+      description: Position of the item in O(apps); V(null) for an app deleted by O(purge).
+      type: int
+      sample: 0
+    changed:
+      description: Whether the item changed the PBX (or would, in check mode).
+      type: bool
+    operation:
+      description: What the task did with the item (or would do in check mode).
+      type: str
+      choices: [created, updated, deleted, unchanged]
+      sample: updated
+    callflow_app:
+      description:
+        - The app as the PBX returns it after the task (predicted in check mode, V({}) once deleted), with the
+          properties RV(threecx.xapi.callflow_app#module:callflow_app) describes.
+      type: dict
+      contains:
+        Id:
+          description: Id the PBX assigned to the app; V(null) for an app that a check run would create.
+          type: int
+        Number:
+          description: DN number of the app.
+          type: str
+        Name:
+          description: Name of the app.
+          type: str
+    diff:
+      description: Before and after of the item's managed properties, in diff mode.
+      type: dict
+      contains:
+        before:
+          description: The managed properties before the task, V({}) for a create.
+          type: dict
+        after:
+          description: The managed properties after the task, V({}) for a delete.
+          type: dict
 summary:
   description: How many apps were created, updated, deleted and left unchanged.
   returned: always
   type: dict
   sample: {created: 1, updated: 2, deleted: 0, unchanged: 497}
+  contains:
+    created:
+      description: Apps created.
+      type: int
+    updated:
+      description: Apps updated.
+      type: int
+    deleted:
+      description: Apps deleted, also those deleted by O(purge).
+      type: int
+    unchanged:
+      description: Apps left as they were.
+      type: int
 diff:
   description: The before and after of every app the task changes.
   returned: in diff mode
   type: list
   elements: dict
+  contains:
+    before:
+      description: The app's managed properties before the task, V({}) for a create.
+      type: dict
+    after:
+      description: The app's managed properties after the task, V({}) for a delete.
+      type: dict
+    before_header:
+      description: Names the app, for example C(callflow_app 8100).
+      type: str
+    after_header:
+      description: The same as the before header.
+      type: str
+error:
+  description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
+  returned: on an XAPI failure
+  type: dict
+  sample:
+    status: 400
+    method: POST
+    path: /xapi/v1/CallFlowApps
+    reasons: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint: null
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/CallFlowApps
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
+
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -264,6 +416,8 @@ def reconcile_apps(module):
         except SchemaError as exc:
             raise SchemaError(item.label, str(exc))
         module.protect(SCHEMA, item.desired)
+        if not item.params["diff_script"]:
+            module.conceal(item.params["script_code"])
     items += plan_all(client, items, purge)
     if module.check_mode:
         module.exit_json(**report(items, module._diff))

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: department
 short_description: Manage a 3CX department (group)
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes a department of a 3CX V20 PBX (the C(Groups) entity set of XAPI).
   - A department is found by its O(name). Its number is assigned by the PBX unless O(number) is given.
@@ -417,6 +417,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

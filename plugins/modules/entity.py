@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: entity
 short_description: Manage any 3CX XAPI entity or settings object idempotently
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one entity of any XAPI entity set (V(Users), V(Groups), V(Queues), V(RingGroups),
     V(Receptionists), V(InboundRules), V(Parameters), ...), or updates a settings singleton (V(OfficeHours),
@@ -195,6 +195,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import generic, reconcile
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 

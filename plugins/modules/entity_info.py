@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: entity_info
 short_description: Read any 3CX XAPI entity set or settings object
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Reads the entities of any XAPI entity set (V(Users), V(Groups), V(Queues), V(Peers), ...), or a settings
     singleton (V(OfficeHours), V(GeneralSettingsForPbx), ...), as the API spells them.
@@ -114,6 +114,8 @@ entity:
     TimeZoneId: "Europe/Berlin"
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import generic, odata
 from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, unknown_name_message

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: holiday
 short_description: Manage a 3CX holiday
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes a holiday of a 3CX V20 PBX (the C(Holidays) entity set of XAPI).
   - A holiday is found by its O(name). Holidays are attached to the whole PBX with M(threecx.xapi.office_hours)
@@ -142,6 +142,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: office_hours
 short_description: Manage the office hours of a 3CX PBX
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Sets the system-wide office hours, break times, holidays, time zone and language of a 3CX V20 PBX (the C(OfficeHours)
     settings of XAPI). They always exist, so there is no O(ignore:state).
@@ -220,6 +220,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: parameter
 short_description: Manage a 3CX system parameter
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes a custom or system parameter of a 3CX V20 PBX (the C(Parameters) entity set of XAPI).
   - A parameter is found by its O(name).
@@ -102,6 +102,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

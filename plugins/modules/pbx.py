@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: pbx
 short_description: Apply the configuration of a whole 3CX PBX in one task
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Brings a 3CX V20 PBX to the configuration O(config) describes (departments, users, queues, ring groups, digital
     receptionists, trunks, inbound and outbound rules, holidays, parameters, office hours and Call Flow Apps) in one
@@ -135,6 +135,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import pbx
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: pbx_export
 short_description: Export the configuration of a 3CX PBX as code
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Reads a 3CX V20 PBX and returns its configuration as RV(config), a dict keyed by kind, each kind a list of items
     in exactly the option format of the matching module (M(threecx.xapi.department), M(threecx.xapi.user),
@@ -84,6 +84,8 @@ config:
         primary_department: Sales
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils import pbx
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 

@@ -95,8 +95,30 @@ error:
     path: /connect/token
     reasons: ["unauthorized: The request requires valid user authentication."]
     hint: Check client_id and client_secret (Admin Console > Integrations > API; the key is shown once).
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 401
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /connect/token
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
 

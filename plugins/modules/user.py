@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: user
 short_description: Manage a 3CX user (extension)
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes a user (an extension) of a 3CX V20 PBX (the C(Users) entity set of XAPI).
   - A user is found by its extension O(number). A new user is created with its basic properties and completed by
@@ -1344,6 +1344,8 @@ error:
   type: dict
 """
 
+# First, so that on a Python older than the collection supports the task fails with a clear message
+from ansible_collections.threecx.xapi.plugins.module_utils import python_version  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.threecx.xapi.plugins.module_utils.typed_module import main as run_kind
 
 

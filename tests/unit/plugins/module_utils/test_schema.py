@@ -17,7 +17,7 @@ import pytest
 
 from ansible_collections.threecx.xapi.plugins.module_utils import registry, schema
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    SECRET_MASK, EntitySchema, Field, ObjectSchema, SchemaError)
+    SECRET_MASK, EntitySchema, Field, ObjectSchema, SchemaError, secret_values_under)
 
 TABLE = {}
 
@@ -951,3 +951,13 @@ def test_projection_expands_three_levels_deep_at_most():
     chain = EntitySchema("Chain", "/Chain", "T.Chain", key="Id", fields=[
         Field("Start", "object", ref="T.Level0", navigation=True, resolve=TABLE.__getitem__)])
     assert chain.projection()[1] == ["Start($expand=Top($expand=Down))"]
+
+
+def test_secret_values_are_found_at_any_depth_and_inside_json_strings():
+    keys = frozenset(["AuthPassword"])
+    params = dict(
+        trunk={"Number": "1", "AuthPassword": "pw-object"},
+        apps=[{"trunk": '{"AuthPassword": "pw-json", "Number": "2"}'}, {"trunk": {"AuthPassword": ""}}],
+        name="AuthPassword", broken="{not json",
+    )
+    assert sorted(secret_values_under(keys, params)) == ["pw-json", "pw-object"]

@@ -21,6 +21,7 @@ import yaml
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.threecx.xapi.plugins.module_utils.entities import callflow_app
 from ansible_collections.threecx.xapi.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.threecx.xapi.plugins.modules import token
 
@@ -54,6 +55,13 @@ def documented_options(module):
     return options
 
 
+# Lists of elements=raw whose items the module checks itself against a spec (so that an error names the item's
+# index); the documented sub-options are that spec.
+ITEMS_CHECKED_BY_THE_MODULE = {
+    "callflow_apps.apps": callflow_app.argument_spec,
+}
+
+
 def compare(spec, doc, where):
     assert set(spec) <= SPEC_KEYS, "%s: unknown keys %s" % (where, sorted(set(spec) - SPEC_KEYS))
     assert spec.get("type", "str") == doc.get("type", "str"), where
@@ -62,6 +70,8 @@ def compare(spec, doc, where):
     assert spec.get("elements") == doc.get("elements"), where
     assert bool(spec.get("required")) == bool(doc.get("required")), where
     sub_spec, sub_doc = spec.get("options") or {}, doc.get("suboptions") or {}
+    if where in ITEMS_CHECKED_BY_THE_MODULE:  # elements=raw: the module validates each item with this spec
+        sub_spec = ITEMS_CHECKED_BY_THE_MODULE[where]()
     assert sorted(sub_spec) == sorted(sub_doc), where
     for name in sub_spec:
         compare(sub_spec[name], sub_doc[name], "%s.%s" % (where, name))

@@ -459,6 +459,19 @@ def test_trunk_password_is_masked_in_the_result_and_the_diff(fake):
     assert "trunk-Passw0rd-value" not in result.stdout
 
 
+@pytest.mark.parametrize("trunk", [
+    {"Number": "10000", "AuthPassword": "trunk-Passw0rd-value"},
+    '{"Number": "10000", "AuthPassword": "trunk-Passw0rd-value"}',
+])
+def test_trunk_password_in_the_options_is_masked_where_the_arguments_are_echoed(fake, trunk):
+    # ansible-core echoes a module's arguments back (the invocation key): the password given in trunk,
+    # as an object or as a JSON string, is masked there too, also when the arguments are refused
+    for args in (dict(number="8100", trunk=trunk), dict(number="8100", trunk=trunk, routing_type="Sideways")):
+        result = run(fake, **args)
+        assert "invocation" in result.json, result.stdout
+        assert "trunk-Passw0rd-value" not in result.stdout
+
+
 def test_missing_requests_library_is_reported_with_missing_required_lib(fake, monkeypatch):
     from ansible_collections.threecx.xapi.plugins.module_utils import xapi_module
     monkeypatch.setattr(xapi_module, "HAS_REQUESTS", False)

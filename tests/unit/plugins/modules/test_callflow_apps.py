@@ -393,3 +393,10 @@ def test_every_refusal_of_an_item_is_named():
 def test_two_items_with_the_same_identity_are_refused_exactly():
     result = run(FakeXapi(), [dict(number="9000"), dict(number="9000", name="Again")])
     assert result["msg"] == "apps[1]: names the same app as apps[0] (Number '9000')."
+
+
+def test_trunk_password_of_an_item_is_masked_where_the_arguments_are_echoed(fake):
+    items = wanted(0, 1, trunk={"Number": "10000", "AuthPassword": "trunk-Passw0rd-value"})
+    result = run(fake, items)
+    assert "invocation" in result.json, result.stdout
+    assert "trunk-Passw0rd-value" not in result.stdout
