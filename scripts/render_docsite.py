@@ -180,15 +180,14 @@ class Inline:
 COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 TABLE_ROW = re.compile(r"^ *\|.*\|\s*$")
 TABLE_RULE = re.compile(r"^ *\|(\s*:?-{3,}:?\s*\|)+\s*$")
+FENCE = re.compile(r"^( *)```(\w*)\s*$")
+HEADING = re.compile(r"^(#{1,3}) (.+)$")
+ITEM = re.compile(r"^( *)([-*]|\d+\.) (.*)$")
 
 
 def _cells(row):
     """The cells of a Markdown table row (an escaped pipe stays in its cell)."""
     return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
-
-FENCE = re.compile(r"^( *)```(\w*)\s*$")
-HEADING = re.compile(r"^(#{1,3}) (.+)$")
-ITEM = re.compile(r"^( *)([-*]|\d+\.) (.*)$")
 
 
 def blocks(lines, guide):
