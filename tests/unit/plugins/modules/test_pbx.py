@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: threecx.xapi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pbx module over a fake PBX: errors name the item, secrets stay hidden, failures report what was written."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module
+from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
+from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
+
+DEFAULT = dict(Id=1, Name="DEFAULT", Number="GRP0000")
+
+
+@pytest.fixture
+def fake():
+    return FakePbx(sets={"Groups": [DEFAULT], "Users": [dict(Id=10, Number="100", FirstName="Ada",
+                                                             Groups=[{"GroupId": 1, "Rights": {"RoleName": "users"}}])],
+                         "Peers": [dict(Id=10, Number="100", Name="Ada", Type="Extension")],
+                         "Queues": [], "Holidays": [], "Trunks": []},
+                   singletons={"OfficeHours": dict(TimeZoneId="51", OfficeHolidays=[])})
+
+
+def run(fake, config, check_mode=False, diff=False, **args):
+    return run_module(pbx_module.main, fake, dict(config=config, **args), check_mode=check_mode, diff=diff)
+
+
+def test_a_secret_given_as_a_number_is_not_shown_in_the_warning(fake):
+    result = run(fake, {"users": [{"number": "201", "departments": ["DEFAULT"], "vm_pin": 98765,
+                                   "auth_password": 12345678}]})
+    assert result.rc == 0, result.stdout
+    assert "users[0].vm_pin" in str(result.get("warnings"))
+    assert "98765" not in result.stdout and "12345678" not in result.stdout
