@@ -94,8 +94,8 @@ class Item:
 
     @property
     def label(self):
-        if self.index is None:
-            return "%s %s" % (self.kind.name, self.identity)
+        if self.index is None:  # office_hours, or an item found only on the PBX (purged)
+            return "%s %s" % (self.kind.name, self.identity) if self.kind.identity else self.kind.name
         return "%s[%d]" % (self.kind.name, self.index)
 
     @property

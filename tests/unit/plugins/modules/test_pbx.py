@@ -35,3 +35,9 @@ def test_a_secret_given_as_a_number_is_not_shown_in_the_warning(fake):
     assert result.rc == 0, result.stdout
     assert "users[0].vm_pin" in str(result.get("warnings"))
     assert "98765" not in result.stdout and "12345678" not in result.stdout
+
+
+def test_an_office_hours_error_names_the_option_under_office_hours(fake):
+    result = run(fake, {"office_hours": {"office_holidays": ["Nope"]}})
+    assert result.failed and result["msg"].startswith("office_hours.office_holidays[0]: no holiday named 'Nope'")
+    assert fake.writes() == []
