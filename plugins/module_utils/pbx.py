@@ -204,6 +204,7 @@ class Run:
         desired = kind.to_api(item.values, Context(self.directory, self.warnings), item.label)
         if current is None:
             desired = kind.for_create(desired)
+            kind.check_create(desired, item.values, item.label)
         lookup = reconcile.Lookup(kind.schema, match={kind.identity[1]: str(item.identity)}) if kind.identity else None
         return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
                               rules=kind.compare_rules(desired, current),

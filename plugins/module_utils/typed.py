@@ -509,6 +509,33 @@ class Kind:
                 complete[api] = complete.get(default[1:]) if isinstance(default, str) and default.startswith("=") else default
         return complete
 
+    def check_create(self, desired, values, where=""):
+        """A missing item needs what the PBX cannot create it without; SchemaError names the first option missing.
+
+        Options the kind defaults (a holiday's last day) are not asked for: only what the task must give.
+        """
+        identity_api = self.identity[1] if self.identity else None
+        needed = [api for api in self.schema.required_on_create if api != identity_api and api not in self.create_defaults]
+        options = [self.option_of(api) for api in needed]
+        missing = [option for api, option in zip(needed, options) if desired.get(api) is None]
+        param = self.schema.create.get("param")
+        if param in self.extra_create_only:
+            options.append(param)
+            if not values.get(param):
+                missing.append(param)
+        if missing:
+            named = " %r" % str(values.get(self.identity[0])) if self.identity else ""
+            raise SchemaError("%s.%s" % (where, missing[0]) if where else missing[0],
+                              "the %s%s does not exist yet; creating it needs %s." % (
+                                  self.title, named, " and ".join(options)))
+
+    def option_of(self, api):
+        """The option an API property is given by (a reference's option where one replaces it)."""
+        for option, ref in self.refs.items():
+            if ref.api == api:
+                return option
+        return self.renames.get(api) or self.schema.option(api)
+
     def compare_rules(self, desired, current):
         """Compare rules that depend on the entity (a hunt order makes agents an ordered list)."""
         rules = {}

@@ -41,3 +41,19 @@ def test_an_office_hours_error_names_the_option_under_office_hours(fake):
     result = run(fake, {"office_hours": {"office_holidays": ["Nope"]}})
     assert result.failed and result["msg"].startswith("office_hours.office_holidays[0]: no holiday named 'Nope'")
     assert fake.writes() == []
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"holidays": [{"name": "Xmas", "day": 25, "month": 12}, {"name": "H"}]},
+     "holidays[1].day: the holiday 'H' does not exist yet; creating it needs day and month."),
+    ({"trunks": [{"name": "T", "gateway": {"host": "sip.example"}}]},
+     "trunks[0].template: the trunk 'T' does not exist yet; creating it needs template."),
+    ({"ring_groups": [{"number": "700"}]},
+     "ring_groups[0].name: the ring group '700' does not exist yet; creating it needs name."),
+])
+def test_an_item_that_cannot_be_created_is_named_before_any_write(fake, config, words):
+    fake.sets.update(RingGroups={})
+    for check_mode in (True, False):
+        result = run(fake, config, check_mode=check_mode)
+        assert result.failed and result["msg"].startswith(words), result["msg"]
+    assert fake.writes() == []
