@@ -206,9 +206,12 @@ class Run:
             desired = kind.for_create(desired)
             kind.check_create(desired, item.values, item.label)
         lookup = reconcile.Lookup(kind.schema, match={kind.identity[1]: str(item.identity)}) if kind.identity else None
-        return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
-                              rules=kind.compare_rules(desired, current),
-                              create_args=dict((o, item.values.get(o)) for o in kind.extra_create_only))
+        try:
+            return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
+                                  rules=kind.compare_rules(desired, current),
+                                  create_args=dict((o, item.values.get(o)) for o in kind.extra_create_only))
+        except reconcile.PlanError as exc:
+            raise exc.within(item.label)
 
     # -- write
 

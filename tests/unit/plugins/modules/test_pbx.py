@@ -57,3 +57,10 @@ def test_an_item_that_cannot_be_created_is_named_before_any_write(fake, config, 
         result = run(fake, config, check_mode=check_mode)
         assert result.failed and result["msg"].startswith(words), result["msg"]
     assert fake.writes() == []
+
+
+def test_a_property_that_cannot_change_is_refused_naming_the_item(fake):
+    result = run(fake, {"departments": [{"name": "DEFAULT", "number": "GRP0009"}]})
+    assert result.failed and result["msg"].startswith("departments[0].number: the department with Id 1 has Number"), \
+        result["msg"]
+    assert fake.writes() == []
