@@ -21,7 +21,7 @@ import threading
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
-from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, Directory
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, check_identity_text
 
@@ -31,6 +31,11 @@ WORKERS = 8
 DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
 PEER_TYPES = {"users": "Extension", "queues": "Queue", "ring_groups": "RingGroup", "receptionists": "IVR",
               "callflow_apps": "RoutePoint"}
+# What a number of the PBX is, in words, by its peer type.
+PEER_WORDS = {"Extension": "an extension", "Queue": "a queue", "RingGroup": "a ring group",
+              "IVR": "a digital receptionist", "RoutePoint": "a Call Flow App", "Trunk": "a trunk"}
+UNIQUE_NUMBERS = ("numbers are unique across the extensions, queues, ring groups, digital receptionists, Call Flow "
+                  "Apps and trunks of a PBX")
 
 
 def kind_names():
@@ -119,7 +124,21 @@ def validate(config, purge):
         if kind.name not in config or config[kind.name] is None:
             continue
         items.extend(_validate_kind(kind, config[kind.name]))
+    _check_numbers_once(items)
     return items
+
+
+def _check_numbers_once(items):
+    """One number, one DN: a user and a queue with the same number cannot both exist."""
+    seen = {}
+    for item in items:
+        if item.kind.name not in PEER_TYPES:
+            continue
+        where = "%s.%s" % (item.label, item.kind.identity[0])
+        number = str(item.identity)
+        if number in seen:
+            raise SchemaError(where, "%r is also %s; %s." % (number, seen[number], UNIQUE_NUMBERS))
+        seen[number] = where
 
 
 def _validate_kind(kind, value):
@@ -179,6 +198,7 @@ class Run:
             else:
                 item.current = found[item.kind.name].get(str(item.identity))
                 if item.current is None:
+                    self._check_number_free(item)
                     self._announce(item)
         for item in self.items:
             item.plan = self._plan(item, item.current)
@@ -191,6 +211,16 @@ class Run:
                         purged.current = entity
                         purged.plan = reconcile.plan(kind.schema, entity, {}, "absent")
                         self.purged.append(purged)
+
+    def _check_number_free(self, item):
+        """A new extension, queue, ... cannot take a number another kind holds on the PBX (ALREADY_IN_USE)."""
+        if item.kind.name not in PEER_TYPES:
+            return
+        peer = self.directory.find("Peers", item.identity)
+        if peer is not None and not peer.get(NEW):
+            what = PEER_WORDS.get(peer.get("Type"), "a %s" % peer.get("Type"))
+            raise SchemaError("%s.%s" % (item.label, item.kind.identity[0]), "%s is already the number of %s on this "
+                              "PBX; %s." % (item.identity, what, UNIQUE_NUMBERS))
 
     def _announce(self, item):
         kind = item.kind

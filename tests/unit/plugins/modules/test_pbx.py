@@ -64,3 +64,17 @@ def test_a_property_that_cannot_change_is_refused_naming_the_item(fake):
     assert result.failed and result["msg"].startswith("departments[0].number: the department with Id 1 has Number"), \
         result["msg"]
     assert fake.writes() == []
+
+
+def test_a_number_listed_under_two_kinds_is_refused_before_any_request(fake):
+    result = run(fake, {"users": [{"number": "880", "departments": ["DEFAULT"]}], "queues": [{"number": "880"}]})
+    assert result.failed and result["msg"].startswith("queues[0].number: '880' is also users[0].number;"), result["msg"]
+    assert fake.api_calls() == []
+
+
+def test_a_number_another_kind_holds_on_the_pbx_is_refused_in_check_mode_too(fake):
+    for check_mode in (True, False):
+        result = run(fake, {"queues": [{"number": "100", "name": "Q"}]}, check_mode=check_mode)
+        assert result.failed and result["msg"].startswith(
+            "queues[0].number: 100 is already the number of an extension on this PBX"), result["msg"]
+    assert fake.writes() == []
