@@ -335,7 +335,7 @@ def execute(client, schema, plan_):
         key = update(client, schema, plan_.current, plan_.changes)
     else:
         key = create(client, schema, plan_.changes, plan_.create_args)
-    entity = read(client, schema, key)
+    entity = read(client, schema, key, computed_navigation=schema.singleton)  # as find() reads it: the same on a second run
     if entity is None:
         raise XapiError("The %s with %s %s vanished right after it was written." % (schema.title, schema.key, key))
     return entity
