@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import odata_error
 
 DEFAULT = dict(Id=1, Name="DEFAULT", Number="GRP0000")
 
@@ -78,3 +79,13 @@ def test_a_number_another_kind_holds_on_the_pbx_is_refused_in_check_mode_too(fak
         assert result.failed and result["msg"].startswith(
             "queues[0].number: 100 is already the number of an extension on this PBX"), result["msg"]
     assert fake.writes() == []
+
+
+def test_a_failed_write_reports_what_was_written_with_the_hint_a_single_module_gives(fake):
+    fake.fail(odata_error(400, "Number:\nWARNINGS.XAPI.ALREADY_IN_USE",
+                          [{"message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": "Number"}]), method="POST", path="Users")
+    result = run(fake, {"departments": [{"name": "Lab"}], "users": [{"number": "201", "departments": ["Lab"]}]})
+    assert result.failed and result["msg"].startswith("users[0]: POST /xapi/v1/Users failed with HTTP 400")
+    assert "DN numbers are unique" in result["error"]["hint"] and "DN numbers are unique" in result["msg"]
+    assert result["summary"]["departments"]["created"] == 1 and result["summary"]["users"]["created"] == 0
+    assert [entry["name"] for entry in result["results"]["departments"]] == ["Lab"]
