@@ -64,7 +64,7 @@ def learn(directory, kind, entities):
             directory.learn("Peers", dict(entity, Type=PEER_TYPES[kind.name]))
 
 
-def export(client, names):
+def export(client, names, warnings=None):
     """{kind: [items as options, sorted by identity]}; office_hours as a dict."""
     directory = Directory(client)
     config = {}
@@ -72,8 +72,11 @@ def export(client, names):
         if kind.name not in names:
             continue
         entities = read_kind(client, kind, directory)
-        ctx = Context(directory)
-        items = [kind.export(entity, ctx) for entity in entities]
+        ctx = Context(directory, warnings)
+        items = []
+        for entity in entities:
+            ctx.item = "%s %s" % (kind.name, kind.identity_value(entity)) if kind.identity else kind.name
+            items.append(kind.export(entity, ctx))
         if kind.identity is None:
             config[kind.name] = items[0] if items else {}
         else:

@@ -19,10 +19,10 @@ __metaclass__ = type
 import copy
 import re
 
-from ansible_collections.threecx.xapi.plugins.module_utils import references
+from ansible_collections.threecx.xapi.plugins.module_utils import references, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, natural_key
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    ORDERED_BY_KEY, SchemaError, option_name, unknown_name_message)
+    ORDERED_BY_KEY, SchemaError, flag_set, option_name, unknown_name_message)
 
 # Option names Ansible's sanity checks take for secrets (validate-modules' no-log-needed).
 LOOKS_SECRET = re.compile(r"(?:pass(?!ive)|secret|token|key)", re.I)
@@ -43,6 +43,7 @@ class Context:
     def __init__(self, directory=None, warnings=None):
         self.directory = directory
         self.warnings = warnings
+        self.item = None  # the item an export converts (queues 800), for its warnings
 
     @property
     def resolve(self):
@@ -110,6 +111,12 @@ def from_api(field, value, ctx):
     """
     if value is None or field.secret or not field.settable or field.link:
         return None
+    if field.kind == "enum" and not _known_values(field, value):
+        if ctx.warnings is not None:
+            ctx.warnings.append("%s: %s %r is a value this collection does not know (XAPI %s); it is left out of the "
+                                "export, so applying the export leaves it as it is." % (
+                                    ctx.item, option_name(field.api), value, registry.build()))
+        return None
     if field.kind != "object":
         return copy.deepcopy(value) if value != [] else None
     handler = HANDLERS.get(field.ref)
@@ -119,6 +126,12 @@ def from_api(field, value, ctx):
         items = [item for item in items if item is not None]
         return items or None
     return handler.from_api(field, value, ctx) if handler else api_to_options(field.schema, value, ctx)
+
+
+def _known_values(field, value):
+    """An enum value (or every flag of it) that this collection's registry lists, so that it can be sent back."""
+    names = value if isinstance(value, list) else (flag_set(value) if field.flags else [value])
+    return all(name in field.values for name in names)
 
 
 def api_to_options(schema, value, ctx, keep=()):

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module
+from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import odata_error
@@ -89,3 +89,14 @@ def test_a_failed_write_reports_what_was_written_with_the_hint_a_single_module_g
     assert "DN numbers are unique" in result["error"]["hint"] and "DN numbers are unique" in result["msg"]
     assert result["summary"]["departments"]["created"] == 1 and result["summary"]["users"]["created"] == 0
     assert [entry["name"] for entry in result["results"]["departments"]] == ["Lab"]
+
+
+def test_a_value_a_newer_pbx_holds_is_left_out_of_the_export_with_a_warning_and_the_export_applies(fake):
+    fake.put("Queues", dict(Id=20, Number="800", Name="Q", PollingStrategy="FutureStrategy", Agents=[]))
+    fake.put("Peers", dict(Id=20, Number="800", Name="Q", Type="Queue"))
+    exported = run_module(pbx_export.main, fake, dict(kinds=["queues"]))
+    assert exported.rc == 0, exported.stdout
+    assert exported["config"]["queues"] == [{"number": "800", "name": "Q"}]
+    assert "queues 800: polling_strategy 'FutureStrategy'" in str(exported.get("warnings"))
+    applied = run(fake, exported["config"])
+    assert applied.rc == 0 and not applied["changed"] and fake.writes() == [], applied.stdout
