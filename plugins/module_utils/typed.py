@@ -255,7 +255,7 @@ class Memberships(Ref):
 
     def from_api(self, value, entity, ctx):
         items = []
-        for member in value or []:
+        for member in _elements(value):
             group = ctx.directory.by_id("Groups", member.get("GroupId")) if ctx.directory else None
             name = member.get("Name") or (group or {}).get("Name")
             role = (member.get("Rights") or {}).get("RoleName") or self.default_role
@@ -293,7 +293,7 @@ class DepartmentIds(Ref):
                 for index, name in enumerate(names)]
 
     def from_api(self, value, entity, ctx):
-        names = [(ctx.directory.by_id("Groups", group_id) or {}).get("Name") for group_id in value or []]
+        names = [(ctx.directory.by_id("Groups", group_id) or {}).get("Name") for group_id in value or [] if group_id is not None]
         return sorted(str(name) for name in names if name) or None
 
 
@@ -331,7 +331,7 @@ class Numbers(Ref):
 
     def from_api(self, value, entity, ctx):
         items = []
-        for element in value or []:
+        for element in _elements(value):
             extra = dict((option, element.get(api)) for option, api in self.extra.items() if element.get(api) not in (None, ""))
             items.append(dict(number=element.get("Number"), **extra) if extra else element.get("Number"))
         return items or None
@@ -360,7 +360,7 @@ class Holidays(Ref):
 
     def from_api(self, value, entity, ctx):
         names = []
-        for holiday in value or []:
+        for holiday in _elements(value):
             known = ctx.directory.by_id("Holidays", holiday.get("Id")) if ctx.directory else None
             names.append(holiday.get("Name") or (known or {}).get("Name"))
         return sorted(str(name) for name in names if name) or None
@@ -413,7 +413,7 @@ class OutboundRoutes(Ref):
 
     def from_api(self, value, entity, ctx):
         routes = []
-        for route in value or []:
+        for route in _elements(value):
             trunk = ctx.directory.by_id("Trunks", route.get("TrunkId")) if route.get("TrunkId") is not None else None
             if trunk is None:
                 continue  # an empty route slot
@@ -421,6 +421,11 @@ class OutboundRoutes(Ref):
             item.update((option, route[api]) for option, api in self.PROPS if route.get(api) not in (None, ""))
             routes.append(item)
         return routes or None
+
+
+def _elements(value):
+    """The objects of a list the PBX answered; a null element (or a null list) is skipped, not a crash."""
+    return [element for element in value or [] if isinstance(element, dict)]
 
 
 def _list(value, where):

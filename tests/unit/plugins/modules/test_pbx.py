@@ -100,3 +100,16 @@ def test_a_value_a_newer_pbx_holds_is_left_out_of_the_export_with_a_warning_and_
     assert "queues 800: polling_strategy 'FutureStrategy'" in str(exported.get("warnings"))
     applied = run(fake, exported["config"])
     assert applied.rc == 0 and not applied["changed"] and fake.writes() == [], applied.stdout
+
+
+def test_an_export_skips_null_elements_a_server_puts_in_its_lists(fake):
+    fake.put("Users", dict(Id=12, Number="102", Groups=[None, {"GroupId": 1, "Rights": {"RoleName": "users"}}]))
+    fake.put("Queues", dict(Id=20, Number="800", Name="Q", Agents=[None, {"Number": "100"}], Managers=None))
+    fake.put("OutboundRules", dict(Id=41, Name="O", Routes=[None], GroupIds=[None, 1]))
+    fake.sets.update(Holidays={})
+    fake.singletons["OfficeHours"]["OfficeHolidays"] = [None]
+    exported = run_module(pbx_export.main, fake, dict(kinds=["users", "queues", "outbound_rules", "office_hours"]))
+    assert exported.rc == 0, exported.stdout
+    config = exported["config"]
+    assert config["users"][1]["departments"] == [{"name": "DEFAULT", "role": "users"}]
+    assert config["queues"][0]["agents"] == ["100"] and config["outbound_rules"][0]["departments"] == ["DEFAULT"]
