@@ -268,7 +268,12 @@ class Run:
             item.deferred = unresolved
             plan.changes = dict((api, v) for api, v in plan.changes.items() if api not in unresolved)
         if plan.action == reconcile.CREATE:
-            key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+            try:
+                key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+            except reconcile.XapiError as exc:
+                if getattr(exc, "created", None) is not None:  # it exists, with its basic properties only
+                    item.entity, item.operation = exc.created, "created"
+                raise
             item.entity = dict(plan.predicted, **{item.kind.schema.key: key})
             item.operation = "created"
             self._learn_created(item)

@@ -363,6 +363,7 @@ def create(client, schema, body, args=None):
             except XapiError as exc:
                 exc.message = ("The %s was created (%s %s) with its basic properties, but setting the others failed; "
                                "run the task again to finish it. %s" % (schema.title, schema.key, key, exc.message))
+                exc.created = dict(first, **{schema.key: key})  # what exists now, for a report of what was written
                 raise
         return key
     return _post(client, schema, body)

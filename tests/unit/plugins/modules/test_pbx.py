@@ -113,3 +113,12 @@ def test_an_export_skips_null_elements_a_server_puts_in_its_lists(fake):
     config = exported["config"]
     assert config["users"][1]["departments"] == [{"name": "DEFAULT", "role": "users"}]
     assert config["queues"][0]["agents"] == ["100"] and config["outbound_rules"][0]["departments"] == ["DEFAULT"]
+
+
+def test_a_user_created_before_its_second_write_failed_is_reported_as_created(fake):
+    fake.fail(odata_error(400, "boom"), method="PATCH", path="Users")
+    result = run(fake, {"users": [{"number": "201", "first_name": "Ada", "departments": ["DEFAULT"]}]})
+    assert result.failed and "The user was created" in result["msg"], result.stdout
+    assert result["changed"] and result["summary"]["users"]["created"] == 1
+    [entry] = result["results"]["users"]
+    assert entry["operation"] == "created" and entry["user"]["Number"] == "201" and entry["user"]["Id"] == 11
