@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
+from ansible_collections.threecx.xapi.plugins.module_utils.typed import check_identity_text
 
 
 class Target:
@@ -31,8 +32,12 @@ class Target:
         return self.schema.parse(properties, "properties", warnings)
 
     def check_writes(self, properties, state):
-        """A write the API does not offer is refused before any request."""
+        """A write the API does not offer, or a match that would create a near-duplicate, is refused before any request."""
         schema = self.schema
+        if state != "absent" and self.lookup is not None:
+            for api, value in sorted(self.lookup.match.items()):
+                if isinstance(value, str):
+                    check_identity_text(value, "match.%s" % api)
         what = "the singleton %s" % schema.set_name if schema.singleton else "the entity set %s" % schema.set_name
         if state == "absent" and not schema.can("delete"):
             raise SchemaError("state", "%s offers no delete in XAPI %s." % (what, registry.build()))

@@ -21,7 +21,7 @@ import threading
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
-from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, Directory
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, check_identity_text
 
@@ -31,6 +31,11 @@ WORKERS = 8
 DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
 PEER_TYPES = {"users": "Extension", "queues": "Queue", "ring_groups": "RingGroup", "receptionists": "IVR",
               "callflow_apps": "RoutePoint"}
+# What a number of the PBX is, in words, by its peer type.
+PEER_WORDS = {"Extension": "an extension", "Queue": "a queue", "RingGroup": "a ring group",
+              "IVR": "a digital receptionist", "RoutePoint": "a Call Flow App", "Trunk": "a trunk"}
+UNIQUE_NUMBERS = ("numbers are unique across the extensions, queues, ring groups, digital receptionists, Call Flow "
+                  "Apps and trunks of a PBX")
 
 
 def kind_names():
@@ -59,7 +64,7 @@ def learn(directory, kind, entities):
             directory.learn("Peers", dict(entity, Type=PEER_TYPES[kind.name]))
 
 
-def export(client, names):
+def export(client, names, warnings=None):
     """{kind: [items as options, sorted by identity]}; office_hours as a dict."""
     directory = Directory(client)
     config = {}
@@ -67,8 +72,11 @@ def export(client, names):
         if kind.name not in names:
             continue
         entities = read_kind(client, kind, directory)
-        ctx = Context(directory)
-        items = [kind.export(entity, ctx) for entity in entities]
+        ctx = Context(directory, warnings)
+        items = []
+        for entity in entities:
+            ctx.item = "%s %s" % (kind.name, kind.identity_value(entity)) if kind.identity else kind.name
+            items.append(kind.export(entity, ctx))
         if kind.identity is None:
             config[kind.name] = items[0] if items else {}
         else:
@@ -94,8 +102,8 @@ class Item:
 
     @property
     def label(self):
-        if self.index is None:
-            return "%s %s" % (self.kind.name, self.identity)
+        if self.index is None:  # office_hours, or an item found only on the PBX (purged)
+            return "%s %s" % (self.kind.name, self.identity) if self.kind.identity else self.kind.name
         return "%s[%d]" % (self.kind.name, self.index)
 
     @property
@@ -119,7 +127,21 @@ def validate(config, purge):
         if kind.name not in config or config[kind.name] is None:
             continue
         items.extend(_validate_kind(kind, config[kind.name]))
+    _check_numbers_once(items)
     return items
+
+
+def _check_numbers_once(items):
+    """One number, one DN: a user and a queue with the same number cannot both exist."""
+    seen = {}
+    for item in items:
+        if item.kind.name not in PEER_TYPES:
+            continue
+        where = "%s.%s" % (item.label, item.kind.identity[0])
+        number = str(item.identity)
+        if number in seen:
+            raise SchemaError(where, "%r is also %s; %s." % (number, seen[number], UNIQUE_NUMBERS))
+        seen[number] = where
 
 
 def _validate_kind(kind, value):
@@ -179,6 +201,7 @@ class Run:
             else:
                 item.current = found[item.kind.name].get(str(item.identity))
                 if item.current is None:
+                    self._check_number_free(item)
                     self._announce(item)
         for item in self.items:
             item.plan = self._plan(item, item.current)
@@ -197,6 +220,16 @@ class Run:
                         purged.plan = reconcile.plan(kind.schema, entity, {}, "absent")
                         self.purged.append(purged)
 
+    def _check_number_free(self, item):
+        """A new extension, queue, ... cannot take a number another kind holds on the PBX (ALREADY_IN_USE)."""
+        if item.kind.name not in PEER_TYPES:
+            return
+        peer = self.directory.find("Peers", item.identity)
+        if peer is not None and not peer.get(NEW):
+            what = PEER_WORDS.get(peer.get("Type"), "a %s" % peer.get("Type"))
+            raise SchemaError("%s.%s" % (item.label, item.kind.identity[0]), "%s is already the number of %s on this "
+                              "PBX; %s." % (item.identity, what, UNIQUE_NUMBERS))
+
     def _announce(self, item):
         kind = item.kind
         if kind.name in DIRECTORY_SETS:
@@ -209,10 +242,14 @@ class Run:
         desired = kind.to_api(item.values, Context(self.directory, self.warnings), item.label)
         if current is None:
             desired = kind.for_create(desired)
+            kind.check_create(desired, item.values, item.label)
         lookup = reconcile.Lookup(kind.schema, match={kind.identity[1]: str(item.identity)}) if kind.identity else None
-        return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
-                              rules=kind.compare_rules(desired, current),
-                              create_args=dict((o, item.values.get(o)) for o in kind.extra_create_only))
+        try:
+            return reconcile.plan(kind.schema, current, desired, "present", lookup, self.update_secrets,
+                                  rules=kind.compare_rules(desired, current),
+                                  create_args=dict((o, item.values.get(o)) for o in kind.extra_create_only))
+        except reconcile.PlanError as exc:
+            raise exc.within(item.label)
 
     # -- write
 
@@ -236,7 +273,12 @@ class Run:
             item.deferred = unresolved
             plan.changes = dict((api, v) for api, v in plan.changes.items() if api not in unresolved)
         if plan.action == reconcile.CREATE:
-            key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+            try:
+                key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+            except reconcile.XapiError as exc:
+                if getattr(exc, "created", None) is not None:  # it exists, with its basic properties only
+                    item.entity, item.operation = exc.created, "created"
+                raise
             item.entity = dict(plan.predicted, **{item.kind.schema.key: key})
             item.operation = "created"
             self._learn_created(item)

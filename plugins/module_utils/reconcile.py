@@ -26,7 +26,18 @@ MATCHABLE = ("string", "int", "number", "bool", "enum", "guid")
 
 
 class PlanError(Exception):
-    """The task cannot be carried out as asked; raised before any write."""
+    """The task cannot be carried out as asked; raised before any write.
+
+    option: the option the message starts with, when one is at fault (a whole-PBX apply puts its item before it).
+    """
+
+    def __init__(self, message, option=None):
+        super(PlanError, self).__init__(message)
+        self.option = option
+
+    def within(self, where):
+        """The same error, named inside an item (users[3])."""
+        return PlanError("%s%s%s" % (where, "." if self.option else ": ", self), self.option)
 
 
 class Lookup:
@@ -245,15 +256,16 @@ def plan(schema, current, desired, state="present", lookup=None, update_secrets=
         needed = schema.create.get("param")
         if needed and not created.create_args.get(needed):
             raise PlanError("%s: the %s%s does not exist yet; creating it needs %s (the PBX builds a new %s from it)." % (
-                needed, schema.title, _named(lookup), needed, schema.title))
+                needed, schema.title, _named(lookup), needed, schema.title), needed)
         return created
     for api, value in desired.items():
         field = schema.fields[api]
         if field.create_only and not field.equal(current.get(api), value):
+            option = _option(schema, api, lookup)
             raise PlanError("%s: the %s with %s %s has %s %r; %s cannot be changed once the %s exists "
                             "(delete it and create it again with the new value)." % (
-                                _option(schema, api, lookup), schema.title, schema.key, current.get(schema.key),
-                                api, current.get(api), api, schema.title))
+                                option, schema.title, schema.key, current.get(schema.key),
+                                api, current.get(api), api, schema.title), option)
     changes = schema.changes(current, desired, update_secrets, rules)
     if not changes:
         return Plan(schema, NONE, current, desired, {}, current)
@@ -302,7 +314,7 @@ def _plan_create(schema, desired, lookup):
     if missing:
         raise PlanError("%s: the %s does not exist yet and creating it needs %s." % (
             ", ".join(schema.option(api) for api in missing), schema.title,
-            " and ".join(schema.option(api) for api in schema.required_on_create)))
+            " and ".join(schema.option(api) for api in schema.required_on_create)), schema.option(missing[0]))
     writable = schema.writable(body, keep=(schema.key,) if not schema.key_type == "int" else ())
     predicted = copy.deepcopy(body)
     if schema.key:
@@ -327,7 +339,7 @@ def execute(client, schema, plan_):
         key = update(client, schema, plan_.current, plan_.changes)
     else:
         key = create(client, schema, plan_.changes, plan_.create_args)
-    entity = read(client, schema, key)
+    entity = read(client, schema, key, computed_navigation=schema.singleton)  # as find() reads it: the same on a second run
     if entity is None:
         raise XapiError("The %s with %s %s vanished right after it was written." % (schema.title, schema.key, key))
     return entity
@@ -355,6 +367,7 @@ def create(client, schema, body, args=None):
             except XapiError as exc:
                 exc.message = ("The %s was created (%s %s) with its basic properties, but setting the others failed; "
                                "run the task again to finish it. %s" % (schema.title, schema.key, key, exc.message))
+                exc.created = dict(first, **{schema.key: key})  # what exists now, for a report of what was written
                 raise
         return key
     return _post(client, schema, body)

@@ -19,10 +19,10 @@ __metaclass__ = type
 import copy
 import re
 
-from ansible_collections.threecx.xapi.plugins.module_utils import references
+from ansible_collections.threecx.xapi.plugins.module_utils import references, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, natural_key
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    ORDERED_BY_KEY, SchemaError, option_name, unknown_name_message)
+    ORDERED_BY_KEY, SchemaError, flag_set, option_name, unknown_name_message)
 
 # Option names Ansible's sanity checks take for secrets (validate-modules' no-log-needed).
 LOOKS_SECRET = re.compile(r"(?:pass(?!ive)|secret|token|key)", re.I)
@@ -43,6 +43,7 @@ class Context:
     def __init__(self, directory=None, warnings=None):
         self.directory = directory
         self.warnings = warnings
+        self.item = None  # the item an export converts (queues 800), for its warnings
 
     @property
     def resolve(self):
@@ -114,6 +115,12 @@ def from_api(field, value, ctx):
     """
     if value is None or field.secret or not field.settable or field.link:
         return None
+    if field.kind == "enum" and not _known_values(field, value):
+        if ctx.warnings is not None:
+            ctx.warnings.append("%s: %s %r is a value this collection does not know (XAPI %s); it is left out of the "
+                                "export, so applying the export leaves it as it is." % (
+                                    ctx.item, option_name(field.api), value, registry.build()))
+        return None
     if field.kind != "object":
         return copy.deepcopy(value) if value != [] else None
     handler = HANDLERS.get(field.ref)
@@ -123,6 +130,12 @@ def from_api(field, value, ctx):
         items = [item for item in items if item is not None]
         return items or None
     return handler.from_api(field, value, ctx) if handler else api_to_options(field.schema, value, ctx)
+
+
+def _known_values(field, value):
+    """An enum value (or every flag of it) that this collection's registry lists, so that it can be sent back."""
+    names = value if isinstance(value, list) else (flag_set(value) if field.flags else [value])
+    return all(name in field.values for name in names)
 
 
 def api_to_options(schema, value, ctx, keep=()):
@@ -267,7 +280,7 @@ class Memberships(Ref):
 
     def from_api(self, value, entity, ctx):
         items = []
-        for member in value or []:
+        for member in _elements(value):
             group = ctx.directory.by_id("Groups", member.get("GroupId")) if ctx.directory else None
             name = member.get("Name") or (group or {}).get("Name")
             role = (member.get("Rights") or {}).get("RoleName") or self.default_role
@@ -305,7 +318,7 @@ class DepartmentIds(Ref):
                 for index, name in enumerate(names)]
 
     def from_api(self, value, entity, ctx):
-        names = [(ctx.directory.by_id("Groups", group_id) or {}).get("Name") for group_id in value or []]
+        names = [(ctx.directory.by_id("Groups", group_id) or {}).get("Name") for group_id in value or [] if group_id is not None]
         return sorted(str(name) for name in names if name) or None
 
 
@@ -343,7 +356,7 @@ class Numbers(Ref):
 
     def from_api(self, value, entity, ctx):
         items = []
-        for element in value or []:
+        for element in _elements(value):
             extra = dict((option, element.get(api)) for option, api in self.extra.items() if element.get(api) not in (None, ""))
             items.append(dict(number=element.get("Number"), **extra) if extra else element.get("Number"))
         return items or None
@@ -372,7 +385,7 @@ class Holidays(Ref):
 
     def from_api(self, value, entity, ctx):
         names = []
-        for holiday in value or []:
+        for holiday in _elements(value):
             known = ctx.directory.by_id("Holidays", holiday.get("Id")) if ctx.directory else None
             names.append(holiday.get("Name") or (known or {}).get("Name"))
         return sorted(str(name) for name in names if name) or None
@@ -425,7 +438,7 @@ class OutboundRoutes(Ref):
 
     def from_api(self, value, entity, ctx):
         routes = []
-        for route in value or []:
+        for route in _elements(value):
             trunk = ctx.directory.by_id("Trunks", route.get("TrunkId")) if route.get("TrunkId") is not None else None
             if trunk is None:
                 continue  # an empty route slot
@@ -433,6 +446,11 @@ class OutboundRoutes(Ref):
             item.update((option, route[api]) for option, api in self.PROPS if route.get(api) not in (None, ""))
             routes.append(item)
         return routes or None
+
+
+def _elements(value):
+    """The objects of a list the PBX answered; a null element (or a null list) is skipped, not a crash."""
+    return [element for element in value or [] if isinstance(element, dict)]
 
 
 def _list(value, where):
@@ -538,6 +556,33 @@ class Kind:
             if complete.get(api) is None:
                 complete[api] = complete.get(default[1:]) if isinstance(default, str) and default.startswith("=") else default
         return complete
+
+    def check_create(self, desired, values, where=""):
+        """A missing item needs what the PBX cannot create it without; SchemaError names the first option missing.
+
+        Options the kind defaults (a holiday's last day) are not asked for: only what the task must give.
+        """
+        identity_api = self.identity[1] if self.identity else None
+        needed = [api for api in self.schema.required_on_create if api != identity_api and api not in self.create_defaults]
+        options = [self.option_of(api) for api in needed]
+        missing = [option for api, option in zip(needed, options) if desired.get(api) is None]
+        param = self.schema.create.get("param")
+        if param in self.extra_create_only:
+            options.append(param)
+            if not values.get(param):
+                missing.append(param)
+        if missing:
+            named = " %r" % str(values.get(self.identity[0])) if self.identity else ""
+            raise SchemaError("%s.%s" % (where, missing[0]) if where else missing[0],
+                              "the %s%s does not exist yet; creating it needs %s." % (
+                                  self.title, named, " and ".join(options)))
+
+    def option_of(self, api):
+        """The option an API property is given by (a reference's option where one replaces it)."""
+        for option, ref in self.refs.items():
+            if ref.api == api:
+                return option
+        return self.renames.get(api) or self.schema.option(api)
 
     def compare_rules(self, desired, current):
         """Compare rules that depend on the entity (a hunt order makes agents an ordered list)."""

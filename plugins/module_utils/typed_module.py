@@ -39,6 +39,7 @@ def ensure(module, kind):
     current = reconcile.find(client, kind.schema, lookup) if lookup else reconcile.read(client, kind.schema)
     if current is None and state == "present":
         desired = kind.for_create(desired)
+        kind.check_create(desired, values)
     identity = dict(lookup.match) if lookup else None
     plan = reconcile.plan(kind.schema, current, desired, state, lookup, params.get("update_secrets") or "on_create",
                           identity=identity, rules=kind.compare_rules(desired, current),

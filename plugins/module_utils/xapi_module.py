@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib, remove_values
 
 from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
@@ -119,8 +119,9 @@ class XapiModule(AnsibleModule):
         super(XapiModule, self).fail_json(msg=msg, **self._masked(result))
 
     def _flush_warnings(self):
+        """Ansible hides no_log values in the result, not in warnings: a secret given as a number is named there."""
         while self.warnings_sink:
-            self.warn(self.warnings_sink.pop(0))
+            self.warn(remove_values(self.warnings_sink.pop(0), self.no_log_values))
 
     def _masked(self, result):
         if not self._secret_keys:

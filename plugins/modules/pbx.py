@@ -154,9 +154,7 @@ def apply(module):
         apply_run.reread()
     result = apply_run.report(False, module._diff)
     if failed is not None:
-        if hasattr(failed, "as_dict"):
-            result["error"] = failed.as_dict()
-        module.fail_json(msg=str(failed), **result)
+        module.fail_on(failed, **result)
     module.exit_json(**result)
 
 

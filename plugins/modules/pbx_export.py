@@ -96,7 +96,7 @@ def main():
         supports_check_mode=True,
     )
     names = module.params["kinds"] or pbx.kind_names()
-    run(module, lambda: module.exit_json(changed=False, config=pbx.export(module.client, names)))
+    run(module, lambda: module.exit_json(changed=False, config=pbx.export(module.client, names, module.warnings_sink)))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ class FakePbx(FakeXapi):
         self.keys = dict(keys or {})   # set name -> key property (Id when not named)
         self.sets = {}
         for name, entities in (sets or {}).items():
+            self.sets.setdefault(name, {})  # a set given empty exists
             for entity in entities:
                 self.put(name, entity)
         self.singletons = copy.deepcopy(singletons or {})

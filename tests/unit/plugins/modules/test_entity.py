@@ -156,3 +156,19 @@ def test_a_number_given_for_a_text_property_warns(pbx):
     result = run(pbx, entity_set="Users", id=3, properties={"FirstName": 42})
     assert result.rc == 0 and writes(pbx) == [("PATCH", "/Users(3)", {"FirstName": "42"})]
     assert len(result["warnings"]) == 1 and "properties.FirstName: 42 was given as a number" in json.dumps(result["warnings"])
+
+
+@pytest.mark.parametrize("match, words", [
+    ({"Number": "100 "}, "match.Number: '100 ' has blanks at its start or end"),
+    ({"Number": ""}, "match.Number: must not be empty."),
+])
+def test_a_match_that_would_create_a_near_duplicate_is_refused_before_any_request(pbx, match, words):
+    result = run(pbx, entity_set="Users", match=match, properties={"FirstName": "Ada"})
+    assert result.failed and result["msg"].startswith(words), result["msg"]
+    assert pbx.api_calls() == []
+
+
+def test_a_match_with_blanks_may_still_delete_what_it_names_exactly(pbx):
+    pbx.put("Users", dict(Id=4, Number="100 ", FirstName="Typo"))
+    result = run(pbx, entity_set="Users", match={"Number": "100 "}, state="absent")
+    assert result.rc == 0 and result["operation"] == "deleted" and writes(pbx) == [("DELETE", "/Users(4)", None)]
