@@ -101,6 +101,9 @@ def drive_scenario(api):
     api.call("POST", "CallFlowApps(%d)/Pbx.DeleteFile" % app_id, json={"filename": "missing.wav"})
     api.call("GET", "Groups", params={"$filter": "Name eq 'Sales'", "$select": "Id,Name,Number", "$top": "10"})
     api.call("GET", "Groups", params={"$expand": "Members($expand=Rights),Rights", "$count": "true"})
+    # nested lists may repeat between items: OData items are separated at the top level only
+    api.call("GET", "Users", params={"$expand": "Groups($expand=GroupRights,Rights),Phones($expand=Settings,Rights)",
+                                     "$select": "Id,Number"})
     api.call("GET", "Groups(1)")
     api.call("GET", "Trunks", params={"$orderby": "Number desc"})
     api.call("GET", "Trunks(100)", params={"$expand": "Groups"})

@@ -63,9 +63,26 @@ def _bare_type(content_type):
     return (content_type or "application/json").split(";")[0].strip()
 
 
+def _nested_commas_hidden(value):
+    """An OData $expand/$select value whose commas inside parentheses are hidden.
+
+    The document declares these options as comma-separated arrays of unique items, and openapi-core splits
+    them at every comma; OData separates items only at the top level: in
+    Groups($expand=Rights,GroupRights),Members($expand=Rights,GroupRights) the nested lists are part of their item.
+    """
+    depth, out = 0, []
+    for char in value:
+        depth += (char == "(") - (char == ")")
+        out.append(";" if char == "," and depth > 0 else char)
+    return "".join(out)
+
+
 def to_request(record):
     """An openapi-core request for a record."""
     query = {k: (v if isinstance(v, list) else [v]) for k, v in (record.get("query") or {}).items()}
+    for option in ("$expand", "$select"):
+        if option in query:
+            query[option] = [_nested_commas_hidden(value) for value in query[option]]
     headers = {}
     if record.get("request_content_type"):
         headers["Content-Type"] = record["request_content_type"]
