@@ -9,8 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.threecx.xapi.plugins.module_utils import reconcile, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
-from ansible_collections.threecx.xapi.plugins.module_utils.typed import check_identity_text
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text
 
 
 class Target:

@@ -22,8 +22,8 @@ import threading
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
 from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, Directory
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, unknown_name_message
-from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, check_identity_text
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, unknown_name_message
+from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 
 # How many writes run side by side: items of one kind do not depend on each other.
 WORKERS = 8

@@ -752,3 +752,14 @@ def _key_text(value):
 
 def _all_stars(value):
     return isinstance(value, str) and bool(value) and set(value) <= {"*"}
+
+
+def check_identity_text(value, option, noun=None):
+    """An identity that is empty or has blanks around it is refused: the PBX would store the blanks, and the entity
+    would not match the one meant (a purge would then delete the one meant)."""
+    text = str(value)
+    if not text.strip():
+        raise SchemaError(option, "must not be empty.")
+    if text != text.strip():
+        raise SchemaError(option, "%r has blanks at its start or end; remove them (the PBX would store them, and "
+                                  "the %s would not match the one meant)." % (text, noun or option))

@@ -22,7 +22,7 @@ import re
 from ansible_collections.threecx.xapi.plugins.module_utils import references, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, natural_key
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    ORDERED_BY_KEY, SchemaError, flag_set, option_name, unknown_name_message)
+    ORDERED_BY_KEY, SchemaError, check_identity_text, flag_set, option_name, unknown_name_message)
 
 # Option names Ansible's sanity checks take for secrets (validate-modules' no-log-needed).
 LOOKS_SECRET = re.compile(r"(?:pass(?!ive)|secret|token|key)", re.I)
@@ -623,16 +623,6 @@ def _reaches(field, names, seen):
         return True
     seen.add(field.ref)
     return any(_reaches(sub, names, seen) for sub in field.schema.fields.values() if sub.settable)
-
-
-def check_identity_text(value, option):
-    """An identity with blanks around it names another entity than the one meant."""
-    text = str(value)
-    if not text.strip():
-        raise SchemaError(option, "must not be empty.")
-    if text != text.strip():
-        raise SchemaError(option, "%r has blanks at its start or end; remove them (the PBX would store them, and "
-                                  "the %s would not match the one meant)." % (text, option))
 
 
 # -- argument specs ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.threecx.xapi.plugins.module_utils import registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, PlanError
+from ansible_collections.threecx.xapi.plugins.module_utils import schema
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, json_or_value, text_digest
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, Memberships, TrunkLink
 
@@ -90,14 +91,8 @@ def _is_name(value):
 
 def check_identity_text(value, option):
     """An identity with blanks around it names another app than the one meant (and purge would delete that one)."""
-    if value is None:
-        return
-    text = str(value)
-    if not text.strip():
-        raise SchemaError(option, "must not be empty.")
-    if text != text.strip():
-        raise SchemaError(option, "%r has blanks at its start or end; remove them (the PBX would store them, "
-                                  "and the app would not match the one meant)." % text)
+    if value is not None:
+        schema.check_identity_text(value, option, "app")
 
 
 def identity_given(params):
