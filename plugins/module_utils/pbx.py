@@ -21,7 +21,7 @@ import threading
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
-from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, PEER_TYPES, UNIQUE_NUMBERS, Directory, number_taken
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 
@@ -29,13 +29,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 WORKERS = 8
 # The entity set a reference names each kind by, and the peer type of its numbers.
 DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
-PEER_TYPES = {"users": "Extension", "queues": "Queue", "ring_groups": "RingGroup", "receptionists": "IVR",
-              "callflow_apps": "RoutePoint"}
-# What a number of the PBX is, in words, by its peer type.
-PEER_WORDS = {"Extension": "an extension", "Queue": "a queue", "RingGroup": "a ring group",
-              "IVR": "a digital receptionist", "RoutePoint": "a Call Flow App", "Trunk": "a trunk"}
-UNIQUE_NUMBERS = ("numbers are unique across the extensions, queues, ring groups, digital receptionists, Call Flow "
-                  "Apps and trunks of a PBX")
+
 
 
 def kind_names():
@@ -226,9 +220,7 @@ class Run:
             return
         peer = self.directory.find("Peers", item.identity)
         if peer is not None and not peer.get(NEW):
-            what = PEER_WORDS.get(peer.get("Type"), "a %s" % peer.get("Type"))
-            raise SchemaError("%s.%s" % (item.label, item.kind.identity[0]), "%s is already the number of %s on this "
-                              "PBX; %s." % (item.identity, what, UNIQUE_NUMBERS))
+            raise SchemaError("%s.%s" % (item.label, item.kind.identity[0]), number_taken(item.identity, peer))
 
     def _announce(self, item):
         kind = item.kind

@@ -120,3 +120,26 @@ class Directory:
 def placeholder(set_name, name):
     """The stand-in id of an entity that does not exist yet (check mode of a whole-PBX apply)."""
     return "<new %s %r>" % (TITLES[set_name], name)
+
+
+# The kinds whose entities are DNs with a number of the PBX's one number space, with their type in /Peers.
+PEER_TYPES = {"users": "Extension", "queues": "Queue", "ring_groups": "RingGroup", "receptionists": "IVR",
+              "callflow_apps": "RoutePoint"}
+# What a number of the PBX is, in words, by its peer type.
+PEER_WORDS = {"Extension": "an extension", "Queue": "a queue", "RingGroup": "a ring group",
+              "IVR": "a digital receptionist", "RoutePoint": "a Call Flow App", "Trunk": "a trunk"}
+UNIQUE_NUMBERS = ("numbers are unique across the extensions, queues, ring groups, digital receptionists, Call Flow "
+                  "Apps and trunks of a PBX")
+
+
+def number_taken(number, peer):
+    """Why a new DN cannot have number: peer (from /Peers) holds it (the PBX would answer ALREADY_IN_USE)."""
+    what = PEER_WORDS.get(peer.get("Type"), "a %s" % peer.get("Type"))
+    return "%s is already the number of %s on this PBX; %s." % (number, what, UNIQUE_NUMBERS)
+
+
+def number_holder(client, number):
+    """The DN that holds number on the PBX (its /Peers entry), or None: one filtered read."""
+    for peer in odata.iterate(client, "/Peers", select=list(SOURCES["Peers"][0]), filter=odata.eq("Number", number)):
+        return peer
+    return None

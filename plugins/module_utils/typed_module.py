@@ -8,7 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds, reconcile
-from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
+from ansible_collections.threecx.xapi.plugins.module_utils.references import PEER_TYPES, Directory, number_holder, number_taken
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context, argument_spec
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
@@ -40,6 +41,7 @@ def ensure(module, kind):
     if current is None and state == "present":
         desired = kind.for_create(desired)
         kind.check_create(desired, values)
+        check_number_free(client, kind, values)
     identity = dict(lookup.match) if lookup else None
     plan = reconcile.plan(kind.schema, current, desired, state, lookup, params.get("update_secrets") or "on_create",
                           identity=identity, rules=kind.compare_rules(desired, current),
@@ -53,6 +55,17 @@ def ensure(module, kind):
     else:
         result[kind.module] = reconcile.execute(client, kind.schema, plan)
     module.exit_json(**result)
+
+
+def check_number_free(client, kind, values):
+    """A new extension, queue, ... cannot take a number another DN holds: refused before any write, in check mode
+    too (where the PBX would answer ALREADY_IN_USE to the real run)."""
+    if kind.name not in PEER_TYPES:
+        return
+    option = kind.identity[0]
+    holder = number_holder(client, values[option])
+    if holder is not None:
+        raise SchemaError(option, number_taken(values[option], holder))
 
 
 def option_values(kind):
