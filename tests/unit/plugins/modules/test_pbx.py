@@ -247,3 +247,76 @@ def test_a_deferred_reference_of_an_existing_entity_updates_it(monkeypatch):
     run = run_holidays_after_departments(monkeypatch, fake, {"name": "Sales"})
     assert writes(fake)[-1] == ("PATCH", "/Groups(2)", {"OfficeHolidays": [{"Id": 6}]})
     assert run.report(False, False)["summary"]["departments"] == counts(updated=1)
+
+
+# -- what the reads ask for, and the report in detail ------------------------------------------------
+
+def test_export_reads_each_set_once_with_a_projection_in_key_order():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", Groups=[{"GroupId": 2}])])
+    run_module(pbx_export.main, fake, {})
+    users = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
+    assert len(users) == 1 and users[0].query["$orderby"] == "Id" and "Groups" in users[0].query["$expand"]
+    (groups,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/Groups"]
+    assert "Rights" not in groups.query["$expand"].split(",")  # computed navigation is left out
+    (apps,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/CallFlowApps"]
+    assert "ScriptCode" in apps.query["$select"].split(",")
+
+
+def test_an_export_of_users_alone_still_names_their_departments():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", Groups=[{"GroupId": 2}])])
+    config = run_module(pbx_export.main, fake, {"kinds": ["users"]})["config"]
+    assert config == {"users": [{"number": "101", "departments": [{"name": "Sales", "role": "users"}]}]}
+
+
+def test_a_config_that_is_not_a_dict_or_purges_an_unlisted_kind_is_refused():
+    fake = typed_pbx()
+    result = apply(fake, config={"users": []}, purge=["queues"])
+    assert result.failed and "purge: 'queues' is not in config" in result["msg"] and "Accepted: users." in result["msg"]
+    bad = apply(fake, config={"office_hours": {"time_zone": "51"}})
+    assert bad.failed and bad["msg"].startswith("office_hours.time_zone:")
+    assert fake.api_calls() == []
+
+
+def test_a_hunting_queue_compares_its_agents_in_order():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101"), dict(Id=11, Number="102")],
+                     Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
+    fake.put("Peers", dict(Id=11, Number="102", Type="Extension"))
+    result = apply(fake, config={"queues": [{"number": "800", "agents": ["102", "101"]}]})
+    assert result["changed"] is True
+    assert writes(fake) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
+
+
+def test_counts_add_up_and_a_later_kind_is_read_back_after_an_unchanged_one():
+    fake = typed_pbx()
+    result = apply(fake, config={"holidays": [{"name": "New Year", "day": 1, "month": 1}],
+                                 "departments": [{"name": "Sales", "office_holidays": ["New Year"]}, {"name": "A"}, {"name": "B"}]})
+    assert result["summary"]["departments"] == counts(created=2, updated=1)
+    assert result["results"]["departments"][0]["department"] == {"Id": 2, "Name": "Sales", "OfficeHolidays": [{"Id": 5}]}
+
+
+def test_a_purge_alone_is_a_change():
+    fake = typed_pbx(Groups=[dict(Id=2, Name="Sales"), dict(Id=3, Name="Old")])
+    result = apply(fake, config={"departments": [{"name": "Sales"}]}, purge=["departments"])
+    assert (result.rc, result["changed"]) == (0, True)
+    assert writes(fake) == [("DELETE", "/Groups(3)", None)]
+
+
+def test_the_check_mode_diff_leaves_out_what_would_not_change():
+    fake = typed_pbx()
+    result = apply(fake, check_mode=True, diff=True, config={"departments": [{"name": "Sales"}, {"name": "New"}]})
+    assert [d["after_header"] for d in result["diff"]] == ["departments New"]
+
+
+def test_a_secret_the_server_echoes_in_an_error_is_hidden():
+    fake = typed_pbx()
+    fake.fail(odata_error(400, "VMPIN:\nthe pin 97531 is too simple"), method="POST", path="/Users")
+    result = apply(fake, config={"users": [{"number": "102", "vm_pin": "97531"}]})
+    assert result.failed and "too simple" in result["msg"]
+    assert "97531" not in result.stdout
+
+
+def test_warnings_of_a_run_go_to_the_list_it_was_given():
+    warnings = []
+    run = pbx_utils.Run(make_client(typed_pbx()), {"users": [{"number": "102", "first_name": 42}]}, warnings=warnings)
+    run.plan()
+    assert warnings and "users[0].first_name: 42 was given as a number" in warnings[0]

@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import typed_pbx as fake_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import odata_error
 
 
 def module_main(name):
@@ -138,3 +139,25 @@ def test_a_concealed_secret_is_sent_on_create_only_unless_update_secrets_is_alwa
     assert (sent.rc, sent["changed"]) == (0, True)
     assert writes(pbx) == [("PATCH", "/Users(10)", {"VMPIN": "4711"})]
     assert "4711" not in sent.stdout
+
+
+def test_a_secret_the_server_echoes_in_an_error_is_hidden():
+    pbx = fake_pbx()
+    pbx.fail(odata_error(400, "VMPIN:\nthe pin 97531 is too simple"), method="POST", path="/Users")
+    result = run("user", pbx, number="102", vm_pin="97531")
+    assert result.failed and "too simple" in result["msg"]
+    assert "97531" not in result.stdout
+
+
+def test_an_update_gets_no_create_defaults():
+    pbx = fake_pbx()
+    result = run("holiday", pbx, name="New Year", day=2)
+    assert writes(pbx) == [("PATCH", "/Holidays(5)", {"Day": 2})] and result["changed"] is True
+
+
+def test_a_hunting_queue_compares_its_agents_in_order():
+    pbx = fake_pbx(Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
+    pbx.put("Peers", dict(Id=11, Number="102", Type="Extension"))
+    result = run("queue", pbx, number="800", agents=["102", "101"])
+    assert result["changed"] is True
+    assert writes(pbx) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
