@@ -349,3 +349,23 @@ def test_lists_of_plain_values_export_as_given_and_empty_ones_not_at_all(ctx):
     exported = kinds.kind("trunk").export(trunk, ctx)
     assert exported["did_numbers"] == ["4930", "4931"] and exported["did_numbers"] is not trunk["DidNumbers"]
     assert "public_info_groups" not in exported
+
+
+def test_queue_managers_and_ring_group_members_are_numbers(ctx):
+    assert kinds.kind("queue").to_api({"managers": ["101"]}, ctx) == {"Managers": [{"Number": "101"}]}
+    ring_group = kinds.kind("ring_group")
+    assert ring_group.to_api({"members": ["101"]}, ctx) == {"Members": [{"Number": "101"}]}
+    assert ring_group.compare_rules({"RingStrategy": "Hunt"}, None) == {"Members": ORDERED_BY_KEY}
+    assert ring_group.compare_rules({"RingStrategy": "RingAll"}, None) == {}
+
+
+def test_a_call_flow_app_is_named_by_its_number_and_links_its_trunk_by_name(ctx):
+    app = kinds.kind("callflow_apps")
+    assert app.lookup({"number": "8100"}).match == {"Number": "8100"}
+    assert app.to_api({"number": "8100", "trunk": "Provider A"}, ctx) == {"Number": "8100", "Trunk": {"Id": 100}}
+    assert app.export({"Number": "8100", "Trunk": {"Id": 100}}, ctx) == {"number": "8100", "trunk": "Provider A"}
+
+
+def test_an_unknown_kind_is_a_key_error_naming_it():
+    with pytest.raises(KeyError, match="users_"):
+        kinds.kind("users_")
