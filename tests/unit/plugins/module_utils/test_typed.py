@@ -220,6 +220,7 @@ def test_a_kind_whose_option_takes_a_connection_option_name_is_refused():
     ({"users": {"number": "201"}}, (), "users: must be a list of user items"),
     ({"office_hours": []}, (), "office_hours: must be a dict"),
     ({"users": []}, ("queues",), "purge: 'queues' is not in config"),
+    (["users"], (), "config: must be a dict keyed by kind (holidays, departments, trunks, users,"),
 ])
 def test_a_bad_config_is_refused_naming_kind_index_and_option(config, purge, words):
     with pytest.raises(SchemaError) as err:
