@@ -129,3 +129,19 @@ class FakePbx(FakeXapi):
             self.singletons[name].update(copy.deepcopy(call.json))
             return FakeResponse(204)
         return FakeResponse(405)
+
+
+TYPED_SETS = ("Holidays", "Groups", "Peers", "Users", "Queues", "RingGroups", "Receptionists", "Trunks", "CallFlowApps",
+              "InboundRules", "OutboundRules", "Parameters")
+
+
+def typed_pbx(**sets):
+    """A FakePbx for the typed modules: a department, an extension, a trunk and a holiday; the other sets empty."""
+    given = dict(Holidays=[dict(Id=5, Name="New Year", Day=1, Month=1)], Groups=[dict(Id=2, Name="Sales")],
+                 Peers=[dict(Id=10, Number="101", Type="Extension")], Users=[dict(Id=10, Number="101", FirstName="Ada")],
+                 Trunks=[dict(Id=100, Number="10000", Gateway={"Name": "Provider A"})])
+    given.update(sets)
+    pbx = FakePbx(sets=given, singletons={"OfficeHours": dict(OfficeHolidays=[], TimeZoneId="51")})
+    for name in TYPED_SETS:
+        pbx.sets.setdefault(name, {})
+    return pbx

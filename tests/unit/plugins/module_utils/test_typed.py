@@ -220,6 +220,7 @@ def test_a_kind_whose_option_takes_a_connection_option_name_is_refused():
     ({"users": {"number": "201"}}, (), "users: must be a list of user items"),
     ({"office_hours": []}, (), "office_hours: must be a dict"),
     ({"users": []}, ("queues",), "purge: 'queues' is not in config"),
+    (["users"], (), "config: must be a dict keyed by kind (holidays, departments, trunks, users,"),
 ])
 def test_a_bad_config_is_refused_naming_kind_index_and_option(config, purge, words):
     with pytest.raises(SchemaError) as err:
@@ -274,3 +275,127 @@ def test_an_api_name_is_turned_into_an_option_name_once(monkeypatch):
     first = len(substitutions)
     assert schema.snake_case("SRTPModeOfBenchOnlyTrunk") == "srtp_mode_of_bench_only_trunk"
     assert first > 0 and len(substitutions) == first
+
+
+# -- references and nested values: what each refusal says, both ways --------------------------------
+
+@pytest.mark.parametrize("kind, values, words", [
+    ("queue", {"agents": [{"number": "101", "rank": 1}]}, "agents[0]: must be an extension number, or a dict with number, skill_group."),
+    ("queue", {"agents": [True]}, "agents[0]: must be an extension number, or a dict with number, skill_group."),
+    ("queue", {"agents": [{"skill_group": "a"}]}, "agents[0]: must be an extension number"),
+    ("outbound_rule", {"routes": ["Provider A"]}, "routes[0]: must be a dict with trunk (its name) and strip_digits"),
+    ("outbound_rule", {"routes": [{"prepend": "0"}]}, "routes[0]: must be a dict with trunk"),
+    ("outbound_rule", {"routes": 5}, "routes: must be a list."),
+    ("inbound_rule", {"office_hours_destination": [1]}, "office_hours_destination: must be a number of the PBX, or a dict"),
+    ("inbound_rule", {"office_hours_destination": True}, "office_hours_destination: must be a number of the PBX"),
+    ("user", {"hours": "always"}, "hours: must be a dict of ignore_holidays, periods, type."),
+    ("user", {"forwarding_profiles": {"name": "x"}}, "forwarding_profiles: must be a list. "),
+    ("user", {"forwarding_profiles": [{"name": "A"}, {"name": "A"}]}, "forwarding_profiles"),
+])
+def test_refusals_name_the_option_and_what_it_takes(ctx, kind, values, words):
+    refused(kind, values, ctx, words)
+
+
+def test_agents_take_numbers_as_text_or_int_and_keep_their_extra_properties(ctx):
+    assert kinds.kind("queue").to_api({"agents": [101]}, ctx) == {"Agents": [{"Number": "101"}]}
+    desired = kinds.kind("queue").to_api({"agents": [{"number": "101", "skill_group": "gold"}]}, ctx)
+    assert desired == {"Agents": [{"Number": "101", "SkillGroup": "gold"}]}
+
+
+def test_routes_name_their_trunk_and_carry_their_digits(ctx):
+    desired = kinds.kind("outbound_rule").to_api(
+        {"routes": [{"trunk": "Provider A", "strip_digits": 1, "prepend": "0", "caller_id": None}]}, ctx)
+    assert desired == {"Routes": [{"TrunkId": 100, "StripDigits": 1, "Prepend": "0"}]}
+
+
+def test_a_destination_given_by_number_finds_its_type_unless_to_is_given(ctx):
+    rule = kinds.kind("inbound_rule")
+    assert rule.to_api({"office_hours_destination": 101}, ctx)["OfficeHoursDestination"] == {"Number": "101", "To": "Extension"}
+    given = rule.to_api({"office_hours_destination": {"to": "VoiceMail", "number": "800"}}, ctx)
+    assert given["OfficeHoursDestination"] == {"To": "VoiceMail", "Number": "800"}
+    external = rule.to_api({"office_hours_destination": {"to": "External", "number": "999", "external": "+49"}}, ctx)
+    assert external["OfficeHoursDestination"] == {"To": "External", "Number": "999", "External": "+49"}
+
+
+def test_the_shape_check_keeps_names_where_ids_go():
+    shape = typed.Context(None, [])
+    desired = kinds.kind("outbound_rule").to_api({"departments": ["Sales"], "routes": [{"trunk": "Provider A"}]}, shape)
+    assert desired == {"GroupIds": ["Sales"], "Routes": [{"TrunkId": "Provider A"}]}
+    assert kinds.kind("office_hours").to_api({"office_holidays": ["Easter"]}, shape) == {"OfficeHolidays": [{"Id": "Easter"}]}
+    assert kinds.kind("inbound_rule").to_api({"trunk": 7}, shape) == {"TrunkDN": {"Id": "7"}}
+    assert kinds.kind("user").to_api({"primary_department": 7}, shape) == {"PrimaryGroupId": "7"}
+
+
+def test_an_entity_announced_but_not_created_is_named_by_a_placeholder():
+    known = directory()
+    known.plan("Groups", "Support 2")
+    desired = kinds.kind("user").to_api({"primary_department": "Support 2"}, typed.Context(known, []))
+    assert desired == {"PrimaryGroupId": "<new department 'Support 2'>"}
+
+
+@pytest.mark.parametrize("values, label, words", [
+    ({}, None, "number: is required: it names the user."),
+    ({}, "users[3].number", "users[3].number: is required"),
+    ({"number": " 201"}, "users[3].number", "users[3].number: ' 201' has blanks at its start or end; remove them (the PBX "
+                                            "would store them, and the users[3].number would not match the one meant)."),
+    ({"number": "  "}, None, "number: must not be empty."),
+])
+def test_a_lookup_needs_a_clean_identity(values, label, words):
+    with pytest.raises(SchemaError) as err:
+        kinds.kind("user").lookup(values, label)
+    assert words in str(err.value)
+
+
+def test_a_lookup_matches_the_identity_as_text():
+    lookup = kinds.kind("user").lookup({"number": 201})
+    assert (lookup.match, lookup.option, lookup.schema) == ({"Number": "201"}, "number", kinds.kind("user").schema)
+    assert kinds.kind("office_hours").lookup({}) is None
+
+
+def test_a_trunk_exports_its_name_and_template_from_its_gateway(ctx):
+    trunk = {"Id": 100, "Number": "10000", "Gateway": {"Name": "Provider A", "TemplateFilename": "generic.pv.xml"}}
+    exported = kinds.kind("trunk").export(trunk, ctx)
+    assert exported["name"] == "Provider A" and exported["template"] == "generic.pv.xml"
+    assert "template" not in kinds.kind("trunk").export({"Id": 1, "Gateway": {"Name": "B"}}, ctx)
+
+
+def test_memberships_export_the_name_they_carry_else_the_directory_s(ctx):
+    user = {"Number": "201", "Groups": [{"GroupId": 99, "Name": "Elsewhere"}, {"GroupId": 3, "Rights": {"RoleName": "managers"}}]}
+    assert kinds.kind("user").export(user, ctx)["departments"] == [
+        {"name": "Elsewhere", "role": "users"}, {"name": "Support", "role": "managers"}]
+
+
+def test_destinations_and_forwards_export_as_options(ctx):
+    queue = {"Number": "800", "ForwardNoAnswer": {"To": "Extension", "Number": "101", "External": "", "Name": "Ada"}}
+    assert kinds.kind("queue").export(queue, ctx)["forward_no_answer"] == {"to": "Extension", "number": "101"}
+    ivr = {"Number": "600", "Forwards": [{"Input": "1", "ForwardType": "Extension", "ForwardDN": "101", "Id": 3}]}
+    assert kinds.kind("receptionist").export(ivr, ctx)["forwards"] == [
+        {"input": "1", "forward_type": "Extension", "forward_dn": "101"}]
+    assert "forward_no_answer" not in kinds.kind("queue").export({"Number": "800", "ForwardNoAnswer": {"To": ""}}, ctx)
+
+
+def test_lists_of_plain_values_export_as_given_and_empty_ones_not_at_all(ctx):
+    trunk = {"Gateway": {"Name": "Provider A"}, "DidNumbers": ["4930", "4931"], "PublicInfoGroups": []}
+    exported = kinds.kind("trunk").export(trunk, ctx)
+    assert exported["did_numbers"] == ["4930", "4931"] and exported["did_numbers"] is not trunk["DidNumbers"]
+    assert "public_info_groups" not in exported
+
+
+def test_queue_managers_and_ring_group_members_are_numbers(ctx):
+    assert kinds.kind("queue").to_api({"managers": ["101"]}, ctx) == {"Managers": [{"Number": "101"}]}
+    ring_group = kinds.kind("ring_group")
+    assert ring_group.to_api({"members": ["101"]}, ctx) == {"Members": [{"Number": "101"}]}
+    assert ring_group.compare_rules({"RingStrategy": "Hunt"}, None) == {"Members": ORDERED_BY_KEY}
+    assert ring_group.compare_rules({"RingStrategy": "RingAll"}, None) == {}
+
+
+def test_a_call_flow_app_is_named_by_its_number_and_links_its_trunk_by_name(ctx):
+    app = kinds.kind("callflow_apps")
+    assert app.lookup({"number": "8100"}).match == {"Number": "8100"}
+    assert app.to_api({"number": "8100", "trunk": "Provider A"}, ctx) == {"Number": "8100", "Trunk": {"Id": 100}}
+    assert app.export({"Number": "8100", "Trunk": {"Id": 100}}, ctx) == {"number": "8100", "trunk": "Provider A"}
+
+
+def test_an_unknown_kind_is_a_key_error_naming_it():
+    with pytest.raises(KeyError, match="users_"):
+        kinds.kind("users_")

@@ -1,124 +1,325 @@
 # -*- coding: utf-8 -*-
 # Copyright: threecx.xapi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The pbx module over a fake PBX: errors name the item, secrets stay hidden, failures report what was written."""
+"""A whole PBX as code: pbx_export and pbx over a fake PBX."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
+import json
 
+from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
-from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
+from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import typed_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import odata_error
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import make_client, odata_error
 
-DEFAULT = dict(Id=1, Name="DEFAULT", Number="GRP0000")
-
-
-@pytest.fixture
-def fake():
-    return FakePbx(sets={"Groups": [DEFAULT], "Users": [dict(Id=10, Number="100", FirstName="Ada",
-                                                             Groups=[{"GroupId": 1, "Rights": {"RoleName": "users"}}])],
-                         "Peers": [dict(Id=10, Number="100", Name="Ada", Type="Extension")],
-                         "Queues": [], "Holidays": [], "Trunks": []},
-                   singletons={"OfficeHours": dict(TimeZoneId="51", OfficeHolidays=[])})
+# A department whose operator is a queue, which forwards to a ring group: three kinds, each created once.
+CONFIG = {"departments": [{"name": "Support", "custom_operator": "800"}],
+          "queues": [{"number": "800", "name": "Q", "forward_no_answer": "700"}],
+          "ring_groups": [{"number": "700", "name": "R", "members": ["101"]}]}
+ZERO = dict(created=0, updated=0, deleted=0, unchanged=0)
 
 
-def run(fake, config, check_mode=False, diff=False, **args):
-    return run_module(pbx_module.main, fake, dict(config=config, **args), check_mode=check_mode, diff=diff)
+def apply(fake, check_mode=False, diff=False, **args):
+    return run_module(pbx_module.main, fake, args, check_mode=check_mode, diff=diff)
 
 
-def test_a_secret_given_as_a_number_is_not_shown_in_the_warning(fake):
-    result = run(fake, {"users": [{"number": "201", "departments": ["DEFAULT"], "vm_pin": 98765,
-                                   "auth_password": 12345678}]})
+def writes(fake):
+    return [(c.method, c.path.replace("/xapi/v1", ""), c.json) for c in fake.writes()]
+
+
+def counts(**given):
+    return dict(ZERO, **given)
+
+
+# -- export --------------------------------------------------------------------------------------
+
+def test_export_gives_every_kind_as_options_with_references_by_name():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada", Groups=[{"GroupId": 2, "Rights": {"RoleName": "users"}}])],
+                     Queues=[dict(Id=1, Number="900", Name="B"), dict(Id=2, Number="800", Name="A")])
+    result = run_module(pbx_export.main, fake, {})
+    assert (result.rc, result["changed"]) == (0, False), result.stdout
+    config = result["config"]
+    assert sorted(config) == sorted(pbx_utils.kind_names())
+    assert config["users"] == [{"number": "101", "first_name": "Ada", "departments": [{"name": "Sales", "role": "users"}]}]
+    assert [q["number"] for q in config["queues"]] == ["800", "900"]  # sorted by identity
+    assert config["office_hours"] == {"time_zone_id": "51"}
+    assert writes(fake) == []
+
+
+def test_export_reads_only_the_kinds_asked_for():
+    fake = typed_pbx()
+    result = run_module(pbx_export.main, fake, {"kinds": ["holidays", "office_hours"]})
+    assert result["config"] == {"holidays": [{"name": "New Year", "day": 1, "month": 1}], "office_hours": {"time_zone_id": "51"}}
+    assert sorted(set(c.path for c in fake.api_calls())) == ["/xapi/v1/Holidays", "/xapi/v1/OfficeHours"]
+
+
+def test_an_export_applied_to_the_same_pbx_changes_nothing():
+    fake = typed_pbx(Queues=[dict(Id=1, Number="800", Name="Q", Agents=[{"Number": "101"}])])
+    config = run_module(pbx_export.main, fake, {})["config"]
+    result = apply(fake, config=config)
+    assert (result.rc, result["changed"]) == (0, False), result.stdout
+    assert writes(fake) == []
+    assert result["summary"]["queues"] == counts(unchanged=1)
+
+
+# -- apply -----------------------------------------------------------------------------------------
+
+def test_apply_creates_kind_by_kind_and_a_second_run_changes_nothing():
+    fake = typed_pbx()
+    result = apply(fake, config=CONFIG)
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    # created bare first, then the references to DNs that did not exist yet are set
+    assert [(method, path) for method, path, _body in writes(fake)] == [
+        ("POST", "/Groups"), ("POST", "/Queues"), ("POST", "/RingGroups"),
+        ("PATCH", "/Groups(3)"), ("PATCH", "/Queues(1)")]
+    assert result["summary"] == {"departments": counts(created=1), "queues": counts(created=1),
+                                 "ring_groups": counts(created=1)}
+    entry = result["results"]["queues"][0]
+    assert (entry["operation"], entry["number"], entry["queue"]["Id"]) == ("created", "800", 1)
+    assert entry["queue"]["ForwardNoAnswer"] == {"Number": "700", "To": "RingGroup"}
+    again = apply(fake, config=CONFIG)
+    assert (again.rc, again["changed"]) == (0, False) and len(writes(fake)) == 5
+    assert again["results"]["departments"][0]["department"]["Id"] == 3
+
+
+def test_check_mode_predicts_every_item_and_writes_nothing():
+    fake = typed_pbx()
+    result = apply(fake, check_mode=True, diff=True, config=CONFIG)
+    assert (result.rc, result["changed"]) == (0, True) and writes(fake) == []
+    assert result["summary"]["ring_groups"] == counts(created=1)
+    assert result["results"]["ring_groups"][0]["ring_group"]["Members"] == [{"Number": "101"}]
+    assert [d["after_header"] for d in result["diff"]] == ["departments Support", "queues 800", "ring_groups 700"]
+
+
+def test_an_update_reports_the_entity_read_back_and_its_diff():
+    fake = typed_pbx()
+    result = apply(fake, diff=True, config={"departments": [{"name": "Sales", "office_holidays": ["New Year"]},
+                                                           {"name": "Support"}]})
+    sent = writes(fake)  # the items of one kind are written side by side, in any order
+    assert sorted(sent, key=repr) == [("PATCH", "/Groups(2)", {"OfficeHolidays": [{"Id": 5}]}), ("POST", "/Groups", {"Name": "Support"})]
+    assert result["summary"]["departments"] == counts(updated=1, created=1)
+    sales = result["results"]["departments"][0]
+    assert (sales["operation"], sales["department"]) == ("updated", {"Id": 2, "Name": "Sales", "OfficeHolidays": [{"Id": 5}]})
+    assert [d["after_header"] for d in result["diff"]] == ["departments Sales", "departments Support"]
+
+
+def test_the_diff_leaves_out_what_did_not_change():
+    fake = typed_pbx()
+    result = apply(fake, diff=True, config={"departments": [{"name": "Sales"}, {"name": "Support"}]})
+    assert [d["after_header"] for d in result["diff"]] == ["departments Support"]
+    assert result["results"]["departments"][0] == {"operation": "unchanged", "name": "Sales",
+                                                   "department": {"Id": 2, "Name": "Sales"}}
+
+
+def test_the_singleton_is_reported_without_an_identity():
+    fake = typed_pbx()
+    result = apply(fake, diff=True, config={"office_hours": {"office_holidays": ["New Year"]}})
+    assert writes(fake) == [("PATCH", "/OfficeHours", {"OfficeHolidays": [{"Id": 5}]})]
+    assert result["results"]["office_hours"] == [{"operation": "updated", "office_hours": {
+        "OfficeHolidays": [{"Id": 5}], "TimeZoneId": "51"}}]
+    assert result["diff"][0]["after_header"] == "office_hours"
+
+
+def test_references_to_items_the_same_config_creates_resolve_to_their_new_ids():
+    fake = typed_pbx()
+    result = apply(fake, config={"departments": [{"name": "Support"}],
+                                 "users": [{"number": "102", "departments": ["Support"], "primary_department": "Support"}],
+                                 "holidays": [{"name": "Easter", "day": 5, "month": 4}],
+                                 "office_hours": {"office_holidays": ["New Year", "Easter"]}})
     assert result.rc == 0, result.stdout
-    assert "users[0].vm_pin" in str(result.get("warnings"))
-    assert "98765" not in result.stdout and "12345678" not in result.stdout
+    sent = writes(fake)
+    assert ("PATCH", "/Users(11)", {"Groups": [{"GroupId": 3, "Rights": {"RoleName": "users"}}], "PrimaryGroupId": 3}) in sent
+    assert sent[-1] == ("PATCH", "/OfficeHours", {"OfficeHolidays": [{"Id": 5}, {"Id": 6}]})
 
 
-def test_an_office_hours_error_names_the_option_under_office_hours(fake):
-    result = run(fake, {"office_hours": {"office_holidays": ["Nope"]}})
-    assert result.failed and result["msg"].startswith("office_hours.office_holidays[0]: no holiday named 'Nope'")
-    assert fake.writes() == []
+def test_check_mode_names_an_entity_still_to_be_created_by_a_placeholder():
+    fake = typed_pbx()
+    result = apply(fake, check_mode=True, config={"departments": [{"name": "Support"}],
+                                                  "users": [{"number": "102", "departments": ["Support"]}]})
+    assert result["results"]["users"][0]["user"]["Groups"] == [{"GroupId": "<new department 'Support'>",
+                                                                "Rights": {"RoleName": "users"}}]
 
 
-@pytest.mark.parametrize("config, words", [
-    ({"holidays": [{"name": "Xmas", "day": 25, "month": 12}, {"name": "H"}]},
-     "holidays[1].day: the holiday 'H' does not exist yet; creating it needs day and month."),
-    ({"trunks": [{"name": "T", "gateway": {"host": "sip.example"}}]},
-     "trunks[0].template: the trunk 'T' does not exist yet; creating it needs template."),
-    ({"ring_groups": [{"number": "700"}]},
-     "ring_groups[0].name: the ring group '700' does not exist yet; creating it needs name."),
-])
-def test_an_item_that_cannot_be_created_is_named_before_any_write(fake, config, words):
-    fake.sets.update(RingGroups={})
-    for check_mode in (True, False):
-        result = run(fake, config, check_mode=check_mode)
-        assert result.failed and result["msg"].startswith(words), result["msg"]
-    assert fake.writes() == []
+def test_a_reference_nothing_provides_fails_before_any_write():
+    fake = typed_pbx()
+    result = apply(fake, config={"users": [{"number": "102", "departments": ["Support"]}]})
+    assert result.failed and "users[0].departments[0].name: no department named 'Support'" in result["msg"]
+    assert writes(fake) == []
 
 
-def test_a_property_that_cannot_change_is_refused_naming_the_item(fake):
-    result = run(fake, {"departments": [{"name": "DEFAULT", "number": "GRP0009"}]})
-    assert result.failed and result["msg"].startswith("departments[0].number: the department with Id 1 has Number"), \
-        result["msg"]
-    assert fake.writes() == []
+def test_purge_deletes_what_the_config_does_not_list_last_and_in_reverse_order():
+    fake = typed_pbx(Groups=[dict(Id=2, Name="Sales"), dict(Id=3, Name="Old")],
+                     Queues=[dict(Id=1, Number="800", Name="Q"), dict(Id=2, Number="801", Name="Gone")])
+    result = apply(fake, diff=True, config={"departments": [{"name": "Sales"}], "queues": [{"number": "800", "name": "Q2"}]},
+                   purge=["departments", "queues"])
+    assert result.rc == 0, result.stdout
+    assert writes(fake) == [("PATCH", "/Queues(1)", {"Name": "Q2"}), ("DELETE", "/Queues(2)", None),
+                            ("DELETE", "/Groups(3)", None)]
+    assert result["summary"] == {"departments": counts(unchanged=1, deleted=1), "queues": counts(updated=1, deleted=1)}
+    assert {"operation": "deleted", "number": "801", "queue": {}} in result["results"]["queues"]
+    assert len(result["diff"]) == 3
 
 
-def test_a_number_listed_under_two_kinds_is_refused_before_any_request(fake):
-    result = run(fake, {"users": [{"number": "880", "departments": ["DEFAULT"]}], "queues": [{"number": "880"}]})
-    assert result.failed and result["msg"].startswith("queues[0].number: '880' is also users[0].number;"), result["msg"]
+def test_purge_in_check_mode_predicts_the_deletes():
+    fake = typed_pbx(Groups=[dict(Id=2, Name="Sales"), dict(Id=3, Name="Old")])
+    result = apply(fake, check_mode=True, config={"departments": [{"name": "Sales"}]}, purge=["departments"])
+    assert (result["changed"], result["summary"]["departments"]) == (True, counts(unchanged=1, deleted=1))
+    assert writes(fake) == []
+
+
+def test_a_failed_write_stops_the_run_and_reports_what_was_written():
+    fake = typed_pbx()
+    fake.fail(odata_error(400, "Number:\nWARNINGS.XAPI.ALREADY_IN_USE",
+                          [{"message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": "Number"}]), method="POST", path="/Queues")
+    result = apply(fake, config=CONFIG)
+    assert result.failed and result["changed"] is True
+    assert result["msg"].startswith("queues[0]: POST /xapi/v1/Queues failed with HTTP 400")
+    assert result["error"]["reasons"] == ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    assert result["summary"] == {"departments": counts(created=1), "queues": ZERO, "ring_groups": ZERO}
+    assert result["results"]["queues"] == [] and result["results"]["departments"][0]["operation"] == "created"
+    assert [path for _method, path, _body in writes(fake)] == ["/Groups", "/Queues"]
+
+
+def test_a_failed_first_write_reports_no_change():
+    fake = typed_pbx()
+    fake.fail(odata_error(500, "boom"), method="POST", path="/Groups")
+    result = apply(fake, config=CONFIG)
+    assert result.failed and result["changed"] is False
+    assert result["summary"]["departments"] == ZERO
+
+
+def test_secrets_given_in_the_config_are_hidden_in_the_output():
+    fake = typed_pbx()
+    result = apply(fake, diff=True, config={"users": [{"number": "102", "vm_pin": "97531"}]})
+    assert result.rc == 0, result.stdout
+    assert any(body.get("VMPIN") == "97531" for _method, _path, body in writes(fake)), writes(fake)
+    assert "97531" not in result.stdout
+
+
+def test_update_secrets_always_sends_a_concealed_secret_again():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", VMPIN="****")])
+    assert apply(fake, config={"users": [{"number": "101", "vm_pin": "97531"}]})["changed"] is False
+    result = apply(fake, config={"users": [{"number": "101", "vm_pin": "97531"}]}, update_secrets="always")
+    assert result["changed"] is True and writes(fake) == [("PATCH", "/Users(10)", {"VMPIN": "97531"})]
+
+
+def test_unquoted_numbers_in_the_config_warn():
+    fake = typed_pbx()
+    result = apply(fake, config={"users": [{"number": "102", "first_name": 42}]})
+    assert result.rc == 0, result.stdout
+    assert "users[0].first_name: 42 was given as a number" in json.dumps(result["warnings"])
+
+
+def test_a_purge_of_the_singleton_is_not_offered():
+    result = apply(typed_pbx(), config={"office_hours": {}}, purge=["office_hours"])
+    assert result.failed and "purge" in result["msg"] and "office_hours" in result["msg"]
+
+
+# -- references to kinds applied later -------------------------------------------------------------
+
+def run_holidays_after_departments(monkeypatch, fake, department):
+    """Apply a department naming a holiday the same config creates, with holidays applied after departments."""
+    reordered = [kinds.kind("departments"), kinds.kind("holidays")]
+    monkeypatch.setattr(pbx_utils.kinds_module, "all_kinds", lambda: reordered)
+    run = pbx_utils.Run(make_client(fake), {"departments": [dict(department, office_holidays=["Easter"])],
+                                            "holidays": [{"name": "Easter", "day": 5, "month": 4}]})
+    run.plan()
+    assert run.write() is None
+    return run
+
+
+def test_a_reference_to_an_entity_created_later_is_set_once_it_exists(monkeypatch):
+    """No kind of kinds.py refers by id to a kind applied after it; the write order still copes if one does."""
+    fake = typed_pbx()
+    run = run_holidays_after_departments(monkeypatch, fake, {"name": "Support"})
+    sent = writes(fake)
+    assert sent[0] == ("POST", "/Groups", {"Name": "Support"})
+    assert sent[1][:2] == ("POST", "/Holidays")
+    assert sent[2] == ("PATCH", "/Groups(3)", {"OfficeHolidays": [{"Id": 6}]})
+    run.reread()
+    report = run.report(False, False)
+    assert report["summary"]["departments"] == counts(created=1)
+    assert report["results"]["departments"][0]["department"] == {"Id": 3, "Name": "Support", "OfficeHolidays": [{"Id": 6}]}
+
+
+def test_a_deferred_reference_of_an_existing_entity_updates_it(monkeypatch):
+    fake = typed_pbx()
+    run = run_holidays_after_departments(monkeypatch, fake, {"name": "Sales"})
+    assert writes(fake)[-1] == ("PATCH", "/Groups(2)", {"OfficeHolidays": [{"Id": 6}]})
+    assert run.report(False, False)["summary"]["departments"] == counts(updated=1)
+
+
+# -- what the reads ask for, and the report in detail ------------------------------------------------
+
+def test_export_reads_each_set_once_with_a_projection_in_key_order():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", Groups=[{"GroupId": 2}])])
+    run_module(pbx_export.main, fake, {})
+    users = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
+    assert len(users) == 1 and users[0].query["$orderby"] == "Id" and "Groups" in users[0].query["$expand"]
+    (groups,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/Groups"]
+    assert "Rights" not in groups.query["$expand"].split(",")  # computed navigation is left out
+    (apps,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/CallFlowApps"]
+    assert "ScriptCode" in apps.query["$select"].split(",")
+
+
+def test_an_export_of_users_alone_still_names_their_departments():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", Groups=[{"GroupId": 2}])])
+    config = run_module(pbx_export.main, fake, {"kinds": ["users"]})["config"]
+    assert config == {"users": [{"number": "101", "departments": [{"name": "Sales", "role": "users"}]}]}
+
+
+def test_a_config_that_is_not_a_dict_or_purges_an_unlisted_kind_is_refused():
+    fake = typed_pbx()
+    result = apply(fake, config={"users": []}, purge=["queues"])
+    assert result.failed and "purge: 'queues' is not in config" in result["msg"] and "Accepted: users." in result["msg"]
+    bad = apply(fake, config={"office_hours": {"time_zone": "51"}})
+    assert bad.failed and bad["msg"].startswith("office_hours.time_zone:")
     assert fake.api_calls() == []
 
 
-def test_a_number_another_kind_holds_on_the_pbx_is_refused_in_check_mode_too(fake):
-    for check_mode in (True, False):
-        result = run(fake, {"queues": [{"number": "100", "name": "Q"}]}, check_mode=check_mode)
-        assert result.failed and result["msg"].startswith(
-            "queues[0].number: 100 is already the number of an extension on this PBX"), result["msg"]
-    assert fake.writes() == []
+def test_a_hunting_queue_compares_its_agents_in_order():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101"), dict(Id=11, Number="102")],
+                     Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
+    fake.put("Peers", dict(Id=11, Number="102", Type="Extension"))
+    result = apply(fake, config={"queues": [{"number": "800", "agents": ["102", "101"]}]})
+    assert result["changed"] is True
+    assert writes(fake) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
 
 
-def test_a_failed_write_reports_what_was_written_with_the_hint_a_single_module_gives(fake):
-    fake.fail(odata_error(400, "Number:\nWARNINGS.XAPI.ALREADY_IN_USE",
-                          [{"message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": "Number"}]), method="POST", path="Users")
-    result = run(fake, {"departments": [{"name": "Lab"}], "users": [{"number": "201", "departments": ["Lab"]}]})
-    assert result.failed and result["msg"].startswith("users[0]: POST /xapi/v1/Users failed with HTTP 400")
-    assert "DN numbers are unique" in result["error"]["hint"] and "DN numbers are unique" in result["msg"]
-    assert result["summary"]["departments"]["created"] == 1 and result["summary"]["users"]["created"] == 0
-    assert [entry["name"] for entry in result["results"]["departments"]] == ["Lab"]
+def test_counts_add_up_and_a_later_kind_is_read_back_after_an_unchanged_one():
+    fake = typed_pbx()
+    result = apply(fake, config={"holidays": [{"name": "New Year", "day": 1, "month": 1}],
+                                 "departments": [{"name": "Sales", "office_holidays": ["New Year"]}, {"name": "A"}, {"name": "B"}]})
+    assert result["summary"]["departments"] == counts(created=2, updated=1)
+    assert result["results"]["departments"][0]["department"] == {"Id": 2, "Name": "Sales", "OfficeHolidays": [{"Id": 5}]}
 
 
-def test_a_value_a_newer_pbx_holds_is_left_out_of_the_export_with_a_warning_and_the_export_applies(fake):
-    fake.put("Queues", dict(Id=20, Number="800", Name="Q", PollingStrategy="FutureStrategy", Agents=[]))
-    fake.put("Peers", dict(Id=20, Number="800", Name="Q", Type="Queue"))
-    exported = run_module(pbx_export.main, fake, dict(kinds=["queues"]))
-    assert exported.rc == 0, exported.stdout
-    assert exported["config"]["queues"] == [{"number": "800", "name": "Q"}]
-    assert "queues 800: polling_strategy 'FutureStrategy'" in str(exported.get("warnings"))
-    applied = run(fake, exported["config"])
-    assert applied.rc == 0 and not applied["changed"] and fake.writes() == [], applied.stdout
+def test_a_purge_alone_is_a_change():
+    fake = typed_pbx(Groups=[dict(Id=2, Name="Sales"), dict(Id=3, Name="Old")])
+    result = apply(fake, config={"departments": [{"name": "Sales"}]}, purge=["departments"])
+    assert (result.rc, result["changed"]) == (0, True)
+    assert writes(fake) == [("DELETE", "/Groups(3)", None)]
 
 
-def test_an_export_skips_null_elements_a_server_puts_in_its_lists(fake):
-    fake.put("Users", dict(Id=12, Number="102", Groups=[None, {"GroupId": 1, "Rights": {"RoleName": "users"}}]))
-    fake.put("Queues", dict(Id=20, Number="800", Name="Q", Agents=[None, {"Number": "100"}], Managers=None))
-    fake.put("OutboundRules", dict(Id=41, Name="O", Routes=[None], GroupIds=[None, 1]))
-    fake.sets.update(Holidays={})
-    fake.singletons["OfficeHours"]["OfficeHolidays"] = [None]
-    exported = run_module(pbx_export.main, fake, dict(kinds=["users", "queues", "outbound_rules", "office_hours"]))
-    assert exported.rc == 0, exported.stdout
-    config = exported["config"]
-    assert config["users"][1]["departments"] == [{"name": "DEFAULT", "role": "users"}]
-    assert config["queues"][0]["agents"] == ["100"] and config["outbound_rules"][0]["departments"] == ["DEFAULT"]
+def test_the_check_mode_diff_leaves_out_what_would_not_change():
+    fake = typed_pbx()
+    result = apply(fake, check_mode=True, diff=True, config={"departments": [{"name": "Sales"}, {"name": "New"}]})
+    assert [d["after_header"] for d in result["diff"]] == ["departments New"]
 
 
-def test_a_user_created_before_its_second_write_failed_is_reported_as_created(fake):
-    fake.fail(odata_error(400, "boom"), method="PATCH", path="Users")
-    result = run(fake, {"users": [{"number": "201", "first_name": "Ada", "departments": ["DEFAULT"]}]})
-    assert result.failed and "The user was created" in result["msg"], result.stdout
-    assert result["changed"] and result["summary"]["users"]["created"] == 1
-    [entry] = result["results"]["users"]
-    assert entry["operation"] == "created" and entry["user"]["Number"] == "201" and entry["user"]["Id"] == 11
+def test_a_secret_the_server_echoes_in_an_error_is_hidden():
+    fake = typed_pbx()
+    fake.fail(odata_error(400, "VMPIN:\nthe pin 97531 is too simple"), method="POST", path="/Users")
+    result = apply(fake, config={"users": [{"number": "102", "vm_pin": "97531"}]})
+    assert result.failed and "too simple" in result["msg"]
+    assert "97531" not in result.stdout
+
+
+def test_warnings_of_a_run_go_to_the_list_it_was_given():
+    warnings = []
+    run = pbx_utils.Run(make_client(typed_pbx()), {"users": [{"number": "102", "first_name": 42}]}, warnings=warnings)
+    run.plan()
+    assert warnings and "users[0].first_name: 42 was given as a number" in warnings[0]

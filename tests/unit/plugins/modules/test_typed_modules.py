@@ -1,40 +1,163 @@
 # -*- coding: utf-8 -*-
 # Copyright: threecx.xapi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The typed modules (holiday, user, ...) over a fake PBX."""
+"""The typed modules (holiday, department, user, ...) run end to end over a fake PBX."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.threecx.xapi.plugins.modules import holiday, queue
-from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
+import importlib
+import json
+
+import pytest
+
+from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import typed_pbx as fake_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import odata_error
 
 
-def test_a_new_holiday_asks_only_for_what_has_no_default():
-    fake = FakePbx(sets={"Holidays": []})
-    for check_mode in (True, False):
-        result = run_module(holiday.main, fake, dict(name="Xmas", month=12), check_mode=check_mode)
-        assert result.failed and result["msg"] == (
-            "day: the holiday 'Xmas' does not exist yet; creating it needs day and month."), result["msg"]
-    assert fake.writes() == []
+def module_main(name):
+    return importlib.import_module("ansible_collections.threecx.xapi.plugins.modules." + name).main
 
 
-def test_a_new_queue_cannot_take_the_number_of_an_extension_in_check_mode_either():
-    fake = FakePbx(sets={"Queues": [], "Peers": [dict(Id=7, Number="800", Name="Ann", Type="Extension")]})
-    for check_mode in (True, False):
-        result = run_module(queue.main, fake, dict(number="800", name="Support"), check_mode=check_mode)
-        assert result.failed and result["msg"] == (
-            "number: 800 is already the number of an extension on this PBX; numbers are unique across the extensions, "
-            "queues, ring groups, digital receptionists, Call Flow Apps and trunks of a PBX."), result["msg"]
-    assert fake.writes() == []
+def run(module_name, pbx, check_mode=False, diff=False, **args):
+    return run_module(module_main(module_name), pbx, args, check_mode=check_mode, diff=diff)
 
 
-def test_a_new_queue_with_a_free_number_is_created_after_one_read_of_that_number():
-    fake = FakePbx(sets={"Queues": [], "Peers": [dict(Id=7, Number="801", Name="Ann", Type="Extension")]})
-    result = run_module(queue.main, fake, dict(number="800", name="Support"))
-    assert not result.failed, result["msg"]
-    assert result["operation"] == "created"
-    peer_reads = [c for c in fake.calls if c.path.endswith("/Peers")]
-    assert [c.query.get("$filter") for c in peer_reads] == ["Number eq '800'"]
+def writes(pbx):
+    return [(c.method, c.path.replace("/xapi/v1", ""), c.json) for c in pbx.writes()]
+
+
+# module, its options, the write it sends to the PBX above
+CREATES = [
+    ("holiday", dict(name="Easter", day=5, month=4), ("POST", "/Holidays", dict(
+        Name="Easter", Day=5, Month=4, DayEnd=5, MonthEnd=4, Year=0, YearEnd=0, TimeOfStartDate="PT0S",
+        TimeOfEndDate="PT23H59M59S"))),
+    ("department", dict(name="Support", office_holidays=["New Year"]),
+     ("POST", "/Groups", dict(Name="Support", OfficeHolidays=[{"Id": 5}]))),
+    ("user", dict(number="102", first_name="Bo"), ("POST", "/Users", dict(Number="102", FirstName="Bo"))),
+    ("queue", dict(number="800", name="Q", agents=["101"]),
+     ("POST", "/Queues", dict(Number="800", Name="Q", Agents=[{"Number": "101"}]))),
+    ("ring_group", dict(number="700", name="R", members=["101"]),
+     ("POST", "/RingGroups", dict(Number="700", Name="R", Members=[{"Number": "101"}]))),
+    ("receptionist", dict(number="600", name="IVR", menu_timeout=9),
+     ("POST", "/Receptionists", dict(Number="600", Name="IVR", Timeout=9))),
+    ("inbound_rule", dict(rule_name="Main", trunk="Provider A"),
+     ("POST", "/InboundRules", dict(RuleName="Main", TrunkDN={"Id": 100}))),
+    ("outbound_rule", dict(name="Out", departments=["Sales"]), ("POST", "/OutboundRules", dict(Name="Out", GroupIds=[2]))),
+    ("parameter", dict(name="CUSTOM", value="1"), ("POST", "/Parameters", dict(Name="CUSTOM", Value="1"))),
+    ("office_hours", dict(office_holidays=["New Year"]), ("PATCH", "/OfficeHours", dict(OfficeHolidays=[{"Id": 5}]))),
+]
+
+
+@pytest.mark.parametrize("module, options, write", CREATES, ids=[c[0] for c in CREATES])
+def test_each_typed_module_writes_its_own_set_once_and_then_changes_nothing(module, options, write):
+    pbx = fake_pbx()
+    first = run(module, pbx, **options)
+    assert first.rc == 0, first.stdout
+    assert first["changed"] is True and writes(pbx) == [write]
+    assert first[module]  # the entity, under the module's name
+    second = run(module, pbx, **options)
+    assert second.rc == 0, second.stdout
+    assert (second["changed"], second["operation"]) == (False, "unchanged")
+    assert len(writes(pbx)) == 1
+
+
+def test_a_trunk_is_found_by_its_gateway_name():
+    pbx = fake_pbx()
+    result = run("trunk", pbx, name="Provider A", number="10000")
+    assert result.rc == 0, result.stdout
+    assert (result["changed"], result["trunk"]["Id"]) == (False, 100) and writes(pbx) == []
+
+
+def test_check_mode_sends_no_write_and_returns_the_predicted_entity():
+    pbx = fake_pbx()
+    result = run("department", pbx, check_mode=True, name="Support")
+    assert (result.rc, result["changed"], result["operation"]) == (0, True, "created")
+    assert result["department"]["Name"] == "Support"
+    assert writes(pbx) == []
+
+
+def test_the_diff_is_headed_by_the_module_and_the_identity():
+    pbx = fake_pbx()
+    result = run("department", pbx, diff=True, name="Sales", office_holidays=["New Year"])
+    assert result["diff"]["before_header"].startswith("department Sales")
+    assert result["diff"]["after"]["OfficeHolidays"] == [{"Id": 5}]
+
+
+def test_the_diff_of_a_singleton_is_headed_by_the_module():
+    pbx = fake_pbx()
+    result = run("office_hours", pbx, diff=True, office_holidays=["New Year"])
+    assert result["diff"]["before_header"].startswith("office_hours")
+    assert "diff" not in run("office_hours", pbx, office_holidays=["New Year"]).json
+
+
+def test_state_absent_deletes_the_entity_found_by_its_identity():
+    pbx = fake_pbx()
+    result = run("department", pbx, name="Sales", state="absent")
+    assert (result.rc, result["changed"], result["operation"]) == (0, True, "deleted")
+    assert writes(pbx) == [("DELETE", "/Groups(2)", None)]
+
+
+def test_a_bad_option_is_refused_before_any_request():
+    pbx = fake_pbx()
+    result = run("user", pbx, number="102", departments=[])
+    assert result.failed and "departments" in result["msg"] and "at least one department" in result["msg"]
+    assert pbx.api_calls() == []
+
+
+def test_a_department_that_does_not_exist_is_refused_naming_the_option():
+    pbx = fake_pbx()
+    result = run("user", pbx, number="102", departments=["Salse"])
+    assert result.failed and "no department named 'Salse' (have: Sales)" in result["msg"]
+    assert writes(pbx) == []
+
+
+def test_an_unquoted_number_reaches_the_schema_and_warns():
+    pbx = fake_pbx()
+    result = run("user", pbx, number=102, first_name="Bo")
+    assert result.rc == 0, result.stdout
+    assert len(result["warnings"]) == 1 and "number: 102 was given as a number" in json.dumps(result["warnings"])
+    assert writes(pbx)[0][2]["Number"] == "102"
+
+
+def test_suboptions_not_given_are_left_out_of_the_body():
+    pbx = fake_pbx()
+    run("user", pbx, number="102", first_name="Bo",
+        forwarding_profiles=[{"name": "Available", "custom_message": "hello"}])
+    body = writes(pbx)[-1][2]
+    profile = body["ForwardingProfiles"][0]
+    assert profile == {"Name": "Available", "CustomMessage": "hello"}
+
+
+def test_a_concealed_secret_is_sent_on_create_only_unless_update_secrets_is_always():
+    pbx = fake_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada", VMPIN="****")])
+    kept = run("user", pbx, number="101", vm_pin="4711")
+    assert (kept.rc, kept["changed"]) == (0, False) and writes(pbx) == []
+    sent = run("user", pbx, number="101", vm_pin="4711", update_secrets="always")
+    assert (sent.rc, sent["changed"]) == (0, True)
+    assert writes(pbx) == [("PATCH", "/Users(10)", {"VMPIN": "4711"})]
+    assert "4711" not in sent.stdout
+
+
+def test_a_secret_the_server_echoes_in_an_error_is_hidden():
+    pbx = fake_pbx()
+    pbx.fail(odata_error(400, "VMPIN:\nthe pin 97531 is too simple"), method="POST", path="/Users")
+    result = run("user", pbx, number="102", vm_pin="97531")
+    assert result.failed and "too simple" in result["msg"]
+    assert "97531" not in result.stdout
+
+
+def test_an_update_gets_no_create_defaults():
+    pbx = fake_pbx()
+    result = run("holiday", pbx, name="New Year", day=2)
+    assert writes(pbx) == [("PATCH", "/Holidays(5)", {"Day": 2})] and result["changed"] is True
+
+
+def test_a_hunting_queue_compares_its_agents_in_order():
+    pbx = fake_pbx(Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
+    pbx.put("Peers", dict(Id=11, Number="102", Type="Extension"))
+    result = run("queue", pbx, number="800", agents=["102", "101"])
+    assert result["changed"] is True
+    assert writes(pbx) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
