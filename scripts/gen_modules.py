@@ -172,6 +172,18 @@ def documentation(kind, data):
     return dump(doc)
 
 
+# What the error of a failed XAPI call holds (XapiError.as_dict()).
+ERROR_CONTAINS = {
+    "status": {"description": "HTTP status of the answer; V(null) when no answer came (connection or TLS error).",
+               "type": "int", "sample": 400},
+    "method": {"description": "HTTP method of the request.", "type": "str", "sample": "POST"},
+    "path": {"description": "Path of the request below the PBX root.", "type": "str", "sample": "/xapi/v1/Users"},
+    "reasons": {"description": "The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.",
+                "type": "list", "elements": "str", "sample": ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]},
+    "hint": {"description": "What usually causes the error and how to fix it, when known.", "type": "str"},
+}
+
+
 def returns(kind):
     doc = {
         kind.module: {
@@ -185,7 +197,7 @@ def returns(kind):
                  "contains": {"before": {"description": "The managed properties before the task.", "type": "dict"},
                               "after": {"description": "The managed properties after the task.", "type": "dict"}}},
         "error": {"description": "Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).",
-                  "returned": "on an XAPI failure", "type": "dict"},
+                  "returned": "on an XAPI failure", "type": "dict", "contains": ERROR_CONTAINS},
     }
     if kind.identity is None:
         doc[kind.module]["description"][1] = "In check mode, the predicted %s." % kind.title

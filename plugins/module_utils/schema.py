@@ -46,7 +46,7 @@ PATTERNS = {
     "datetime": (re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,12})?)?(Z|[+-]\d\d:\d\d)$"),
                  "an ISO 8601 date-time such as 2026-01-31T09:00:00Z"),
     "duration": (re.compile(r"^-?P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"), "an ISO 8601 duration such as PT8H30M"),
-    "time": (re.compile(r"^\d\d:\d\d(:\d\d(\.\d{1,12})?)?$"), "a time such as 09:00 or 09:00:00"),
+    "time": (re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,12})?)?$"), "a time such as 09:00 or 09:00:00"),
     "date": (re.compile(r"^\d{4}-\d\d-\d\d$"), "a date such as 2026-12-24"),
     "guid": (re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
              "a GUID such as 0a1b2c3d-0000-4000-8000-000000000000"),
@@ -527,6 +527,8 @@ def parse_scalar(field, value, where, warnings):
             value = str(value)
         if kind in PATTERNS and not PATTERNS[kind][0].match(value):
             raise SchemaError(where, "%r is not valid. %s" % (value, field.accepted()))
+        if kind == "time" and len(value) == 5:
+            value += ":00"  # the document's pattern wants the seconds, and the PBX answers them
         if field.max_length and len(value) > field.max_length:
             raise SchemaError(where, "is %d characters long; at most %d are accepted." % (len(value), field.max_length))
         return value

@@ -42,7 +42,8 @@ options:
     type: str
   id:
     description:
-      - The key of one entity; RV(entity) is returned for it (an empty dict when there is none).
+      - The key of one entity (an integer C(Id) for most sets; a text key such as C(MacAddress) for a few); RV(entity) is
+        returned for it (an empty dict when there is none).
     type: raw
   match:
     description:

@@ -100,6 +100,28 @@ error:
   description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
   returned: on an XAPI failure
   type: dict
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/Users
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample:
+        - 'Number: WARNINGS.XAPI.ALREADY_IN_USE'
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
 # First, so that on a Python older than the collection supports the task fails with a clear message

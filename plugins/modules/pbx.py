@@ -129,10 +129,44 @@ diff:
   returned: in diff mode
   type: list
   elements: dict
+  contains:
+    before_header:
+      description: Kind and identity of the item, for example C(users 101).
+      type: str
+    after_header:
+      description: The same as RV(diff[].before_header).
+      type: str
+    before:
+      description: The properties the config manages, as the API spells them, before the task (V({}) for a create).
+      type: dict
+    after:
+      description: The same properties after the task (V({}) for a delete).
+      type: dict
 error:
   description: Details of the failed XAPI call that stopped the run.
   returned: on an XAPI failure
   type: dict
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: PATCH
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/Users(12)
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample: ["Number: WARNINGS.XAPI.ALREADY_IN_USE"]
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
 # First, so that on a Python older than the collection supports the task fails with a clear message

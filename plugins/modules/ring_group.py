@@ -119,8 +119,8 @@ options:
         type: raw
   members:
     description:
-      - Members, as extension numbers. With O(ring_strategy=Hunt) they ring in list order, so the order is compared
-        too; with V(RingAll) and V(Paging) they are compared as a set.
+      - Members, as extension numbers (a YAML number is accepted with a warning). With O(ring_strategy=Hunt) they
+        ring in list order, so the order is compared too; with V(RingAll) and V(Paging) they are compared as a set.
       - An extension the PBX does not have is refused before any write.
     type: list
     elements: raw
@@ -266,6 +266,28 @@ error:
   description: Details of a failed XAPI call (HTTP status, method, path, the API's reasons and a hint).
   returned: on an XAPI failure
   type: dict
+  contains:
+    status:
+      description: HTTP status of the answer; V(null) when no answer came (connection or TLS error).
+      type: int
+      sample: 400
+    method:
+      description: HTTP method of the request.
+      type: str
+      sample: POST
+    path:
+      description: Path of the request below the PBX root.
+      type: str
+      sample: /xapi/v1/Users
+    reasons:
+      description: The API's own reasons, C(WARNINGS.XAPI.*) tokens with the property they concern.
+      type: list
+      elements: str
+      sample:
+        - 'Number: WARNINGS.XAPI.ALREADY_IN_USE'
+    hint:
+      description: What usually causes the error and how to fix it, when known.
+      type: str
 """
 
 # First, so that on a Python older than the collection supports the task fails with a clear message

@@ -50,7 +50,7 @@ def test_user_options_become_api_properties_with_departments_by_name(ctx):
         "Number": "201", "FirstName": "Ada", "VMEnabled": True, "VMPIN": "4711",
         "Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}, {"GroupId": 3, "Rights": {"RoleName": "managers"}}],
         "PrimaryGroupId": 3,
-        "Hours": {"Type": "SpecificHours", "Periods": [{"DayOfWeek": "Monday", "Start": "09:00", "Stop": "17:00"}]},
+        "Hours": {"Type": "SpecificHours", "Periods": [{"DayOfWeek": "Monday", "Start": "09:00:00", "Stop": "17:00:00"}]},
     }
 
 
