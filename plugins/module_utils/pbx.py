@@ -27,9 +27,8 @@ from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 
 # How many writes run side by side: items of one kind do not depend on each other.
 WORKERS = 8
-# The entity set a reference names each kind by, and the peer type of its numbers.
+# The entity set a reference names each kind by (the peer types of numbers are in references.PEER_TYPES).
 DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
-
 
 
 def kind_names():

@@ -96,8 +96,8 @@ def test_check_mode_predicts_every_item_and_writes_nothing():
 
 def test_an_update_reports_the_entity_read_back_and_its_diff():
     fake = typed_pbx()
-    result = apply(fake, diff=True, config={"departments": [{"name": "Sales", "office_holidays": ["New Year"]},
-                                                           {"name": "Support"}]})
+    config = {"departments": [{"name": "Sales", "office_holidays": ["New Year"]}, {"name": "Support"}]}
+    result = apply(fake, diff=True, config=config)
     sent = writes(fake)  # the items of one kind are written side by side, in any order
     assert sorted(sent, key=repr) == [("PATCH", "/Groups(2)", {"OfficeHolidays": [{"Id": 5}]}), ("POST", "/Groups", {"Name": "Support"})]
     assert result["summary"]["departments"] == counts(updated=1, created=1)
