@@ -178,14 +178,14 @@ contract: tools
 	$(call pytest_in,tests/contract)
 
 # $(call integration_on,PYTHON VERSION,RECORD FILE[,ENV][,COLLECTION COPY]): ansible-test integration against a
-# fresh simulator that records every exchange, bodies included, to RECORD FILE (the targets read the bodies there)
-integration_on = $(WITH_SIM) --record $(2) -- $(SHELL) $(.SHELLFLAGS) '\
+# fresh simulator that records every exchange, bodies included, to RECORD FILE (emptied first: the targets read
+# the bodies there, by sequence numbers that start again with every simulator)
+integration_on = mkdir -p $(dir $(2)) && rm -f $(2) && $(WITH_SIM) --record $(2) -- $(SHELL) $(.SHELLFLAGS) '\
 	  THREECX_SIM_RECORD=$(2) $(PY) $(ROOT)/scripts/write_integration_config.py $(or $(4),$(TESTCOPY))/tests/integration/integration_config.yml; \
 	  cd $(or $(4),$(TESTCOPY)) && $(3) ansible-test integration --python $(1) $(ANSIBLE_TEST_OPTS)'
 
 integration: testcopy
 	$(call step,ansible-test integration against the simulator (traffic recorded to $(RECORDS)))
-	@mkdir -p $(dir $(RECORDS)) && rm -f $(RECORDS)
 	$(call integration_on,$(CONTROLLER_VERSION),$(RECORDS))
 	$(call step,contract test on the recorded integration traffic)
 	$(call pytest_in,tests/contract/test_contract.py::test_record_files_named_by_the_environment_follow_the_contract,\

@@ -175,6 +175,16 @@ from ansible_collections.threecx.xapi.plugins.module_utils import pbx
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import XapiModule, run
 
 
+# The key of the per-kind results in what the module answers; the pbx action hands them to the task as
+# ``results`` (plugins/action/pbx.py: ansible-core renames a module's ``results`` that is not a list).
+RESULTS_KEY = "pbx_results"
+
+
+def answer(result):
+    result[RESULTS_KEY] = result.pop("results")
+    return result
+
+
 def apply(module):
     params = module.params
     apply_run = pbx.Run(module.client, params["config"], params["purge"], params["update_secrets"], module.warnings_sink)
@@ -182,11 +192,11 @@ def apply(module):
         module.protect(item.kind.schema, item.kind.to_api(item.values, pbx.Context(warnings=[])))
     apply_run.plan()
     if module.check_mode:
-        module.exit_json(**apply_run.report(True, module._diff))
+        module.exit_json(**answer(apply_run.report(True, module._diff)))
     failed = apply_run.write()
     if failed is None:
         apply_run.reread()
-    result = apply_run.report(False, module._diff)
+    result = answer(apply_run.report(False, module._diff))
     if failed is not None:
         module.fail_on(failed, **result)
     module.exit_json(**result)

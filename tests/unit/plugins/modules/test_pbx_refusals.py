@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.threecx.xapi.plugins.action.pbx import with_results
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import FakePbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
@@ -27,7 +28,10 @@ def fake():
 
 
 def run(fake, config, check_mode=False, diff=False, **args):
-    return run_module(pbx_module.main, fake, dict(config=config, **args), check_mode=check_mode, diff=diff)
+    """The pbx task: the module, then what its action makes of the result."""
+    result = run_module(pbx_module.main, fake, dict(config=config, **args), check_mode=check_mode, diff=diff)
+    with_results(result.json)
+    return result
 
 
 def test_a_secret_given_as_a_number_is_not_shown_in_the_warning(fake):
