@@ -89,6 +89,20 @@ def test_bad_input_fails_before_any_request(fake, args, credentials, words):
     assert fake.calls == []
 
 
+@pytest.mark.parametrize("args, message", [
+    (dict(timeout=0), "timeout: expected a number of seconds above 0, got 0."),
+    (dict(retries=-1), "retries: expected 0 or more, got -1."),
+])
+def test_a_timeout_or_retries_out_of_range_fails_before_any_request(fake, args, message):
+    result = run(fake, **args)
+    assert (result.rc, result["msg"]) == (1, message)
+    assert fake.calls == []
+
+
+def test_the_smallest_timeout_and_no_retries_are_accepted(fake):
+    assert run(fake, timeout=1, retries=0).rc == 0
+
+
 @pytest.mark.parametrize("ca_path, words", [
     ("/nonexistent/pbx-ca.pem", "ca_path: /nonexistent/pbx-ca.pem does not exist"),
     ("/dev/null", "ca_path: /dev/null is not a readable file or directory"),

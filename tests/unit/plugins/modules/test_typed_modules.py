@@ -158,9 +158,12 @@ def test_an_update_gets_no_create_defaults():
 def test_a_hunting_queue_compares_its_agents_in_order():
     pbx = fake_pbx(Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
     pbx.put("Peers", dict(Id=11, Number="102", Type="Extension"))
-    result = run("queue", pbx, number="800", agents=["102", "101"])
+    result = run("queue", pbx, diff=True, number="800", agents=["102", "101"])
     assert result["changed"] is True
     assert writes(pbx) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
+    # the diff shows each order as it is (sorted, the two would look the same)
+    assert result["diff"]["before"]["Agents"] == [{"Number": "101"}, {"Number": "102"}]
+    assert result["diff"]["after"]["Agents"] == [{"Number": "102"}, {"Number": "101"}]
 
 
 # -- a trunk, created from the template the PBX builds -------------------------------------------
