@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.threecx.xapi.plugins.modules import callflow_app_info
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_SECRET, FakeResponse, FakeXapi
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_ID, CLIENT_SECRET, FakeResponse, FakeXapi
 
 
 @pytest.fixture
@@ -138,3 +138,15 @@ def test_api_error_fails_with_error_fields(fake):
     assert result.rc == 1
     assert result["error"]["status"] == 403 and "System Owner" in result["msg"]
     assert CLIENT_SECRET not in result.stdout and "issued-token-1" not in result.stdout
+
+
+def test_the_connection_options_fall_back_to_the_environment(fake, monkeypatch):
+    for name, value in (("CLIENT_ID", CLIENT_ID), ("CLIENT_SECRET", CLIENT_SECRET),
+                        ("VALIDATE_CERTS", "false"), ("TIMEOUT", "7"), ("RETRIES", "0")):
+        monkeypatch.setenv("THREECX_" + name, value)
+    result = run(fake, credentials=False)
+    assert result.rc == 0, result.stdout
+    assert result["invocation"]["module_args"]["client_id"] == CLIENT_ID
+    assert (result["invocation"]["module_args"]["timeout"], result["invocation"]["module_args"]["retries"]) == (7, 0)
+    assert result["invocation"]["module_args"]["validate_certs"] is False
+    assert fake.api_calls() and CLIENT_SECRET not in result.stdout
