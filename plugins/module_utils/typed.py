@@ -239,8 +239,6 @@ HANDLERS = {"Pbx.Destination": DestinationHandler(), "Pbx.ReceptionistForward": 
 class Ref:
     """An option that names other entities where the API wants their ids."""
 
-    needs = ()
-
     def __init__(self, option, api, description=""):
         self.option = option
         self.api = api
@@ -252,8 +250,6 @@ class Ref:
 
 class Memberships(Ref):
     """departments: [{name, role}] or names <-> Groups: [{GroupId, Rights: {RoleName}}]."""
-
-    needs = ("Groups",)
 
     def __init__(self, option="departments", api="Groups", default_role="users"):
         super(Memberships, self).__init__(option, api)
@@ -291,8 +287,6 @@ class Memberships(Ref):
 class Department(Ref):
     """primary_department: a name <-> PrimaryGroupId."""
 
-    needs = ("Groups",)
-
     def argument(self):
         return dict(type="str")
 
@@ -306,8 +300,6 @@ class Department(Ref):
 
 class DepartmentIds(Ref):
     """departments: names <-> GroupIds (a set of department ids)."""
-
-    needs = ("Groups",)
 
     def argument(self):
         return dict(type="list", elements="str")
@@ -324,8 +316,6 @@ class DepartmentIds(Ref):
 
 class Numbers(Ref):
     """agents, managers, members: extension numbers (or dicts with more) <-> [{Number, ...}]."""
-
-    needs = ("Peers",)
 
     def __init__(self, option, api, extra=None, ordered_by=None, description=""):
         super(Numbers, self).__init__(option, api, description)
@@ -373,8 +363,6 @@ class Numbers(Ref):
 class Holidays(Ref):
     """office_holidays: holiday names <-> OfficeHolidays: [{Id}]."""
 
-    needs = ("Holidays",)
-
     def argument(self):
         return dict(type="list", elements="str")
 
@@ -394,8 +382,6 @@ class Holidays(Ref):
 class TrunkLink(Ref):
     """trunk: a trunk's name <-> TrunkDN: {Id} (the trunk as a peer)."""
 
-    needs = ("Trunks",)
-
     def argument(self):
         return dict(type="str")
 
@@ -410,7 +396,6 @@ class TrunkLink(Ref):
 class OutboundRoutes(Ref):
     """routes: [{trunk, strip_digits, prepend, append, caller_id}] <-> Routes: [{TrunkId, ...}]."""
 
-    needs = ("Trunks",)
     PROPS = (("strip_digits", "StripDigits"), ("prepend", "Prepend"), ("append", "Append"), ("caller_id", "CallerID"))
     SUBOPTION_DOCS = {"trunk": "The trunk, by name.", "strip_digits": "How many leading digits to remove.",
                       "prepend": "Digits to put before the number.", "append": "Digits to put after the number.",
@@ -605,24 +590,6 @@ class Kind:
 
     def identity_value(self, entity):
         return natural_key(entity, self.identity[1].replace("/", ".")) if self.identity else None
-
-    def needs(self):
-        """The referenced sets this kind's options may name."""
-        sets = set()
-        for ref in self.refs.values():
-            sets.update(ref.needs)
-        if any(_reaches(field, ("Pbx.Destination", "Pbx.ReceptionistForward"), set()) for field in self.fields().values()):
-            sets.add("Peers")
-        return sets
-
-
-def _reaches(field, names, seen):
-    if field.kind != "object" or field.ref in seen:
-        return False
-    if field.ref in names:
-        return True
-    seen.add(field.ref)
-    return any(_reaches(sub, names, seen) for sub in field.schema.fields.values() if sub.settable)
 
 
 # -- argument specs ------------------------------------------------------------------------

@@ -64,7 +64,10 @@ class FakePbx(FakeXapi):
         if function and call.method == "GET":
             name, operation, value = function.group(1), function.group(2), _literal(function.group(4))
             answer = self.functions.get((name, operation, value))
-            return FakeResponse(200, copy.deepcopy(answer)) if answer is not None else odata_error(404, "No template")
+            if answer is None:  # an unknown template: a warning on the parameter, as the simulator answers
+                return odata_error(400, "%s:\nWARNINGS.XAPI.NOT_FOUND" % function.group(3),
+                                   [{"message": "WARNINGS.XAPI.NOT_FOUND", "target": function.group(3)}])
+            return FakeResponse(200, copy.deepcopy(answer))
         match = ROUTE.match(call.path)
         if not match:
             return odata_error(404, "No route for %s" % call.path)
@@ -135,13 +138,21 @@ TYPED_SETS = ("Holidays", "Groups", "Peers", "Users", "Queues", "RingGroups", "R
               "InboundRules", "OutboundRules", "Parameters")
 
 
+# What Pbx.InitTrunk(template='generic.pv.xml') answers: a whole trunk, numbered, named after its template.
+TRUNK_TEMPLATE = {"Id": 0, "Number": "10001", "Direction": "Both", "AuthPassword": {"Concealed": True, "Value": None},
+                  "Gateway": {"Name": "Generic SIP Trunk", "TemplateFilename": "generic.pv.xml", "Host": "", "Port": 5060},
+                  "@odata.context": "$metadata#Pbx.Trunk"}
+
+
 def typed_pbx(**sets):
-    """A FakePbx for the typed modules: a department, an extension, a trunk and a holiday; the other sets empty."""
+    """A FakePbx for the typed modules: a department, an extension, a trunk and a holiday; the other sets empty.
+    Trunks can be created from the template generic.pv.xml."""
     given = dict(Holidays=[dict(Id=5, Name="New Year", Day=1, Month=1)], Groups=[dict(Id=2, Name="Sales")],
                  Peers=[dict(Id=10, Number="101", Type="Extension")], Users=[dict(Id=10, Number="101", FirstName="Ada")],
                  Trunks=[dict(Id=100, Number="10000", Gateway={"Name": "Provider A"})])
     given.update(sets)
     pbx = FakePbx(sets=given, singletons={"OfficeHours": dict(OfficeHolidays=[], TimeZoneId="51")})
+    pbx.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = TRUNK_TEMPLATE
     for name in TYPED_SETS:
         pbx.sets.setdefault(name, {})
     return pbx

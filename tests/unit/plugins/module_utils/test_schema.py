@@ -961,3 +961,15 @@ def test_secret_values_are_found_at_any_depth_and_inside_json_strings():
         name="AuthPassword", broken="{not json",
     )
     assert sorted(secret_values_under(keys, params)) == ["pw-json", "pw-object"]
+
+
+def test_the_secrets_a_task_gives_are_found_under_secret_properties_only():
+    from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import secret_values
+    apps = registry.entity_set("CallFlowApps")
+    desired = {"Name": "Night", "NotAProperty": "x", "Trunk": {"AuthID": "user", "AuthPassword": {"Value": "pw"}}}
+    assert list(secret_values(apps, desired)) == ["pw"]
+    assert list(secret_values(apps, {"Trunk": "not an object"})) == []
+    clients = registry.entity_set("OAuthClients")
+    tokens = {"RefreshTokens": [{"Token": "t1"}, "not an object", {"Token": ["t2", True, False, None, "", 7]}]}
+    assert list(secret_values(clients, tokens)) == ["t1", "t2", "7"]
+    assert list(secret_values(None, desired)) == []

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.threecx.xapi.plugins.modules import callflow_app_info
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_SECRET, FakeResponse, FakeXapi
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import CLIENT_ID, CLIENT_SECRET, FakeResponse, FakeXapi
 
 
 @pytest.fixture
@@ -89,6 +89,20 @@ def test_bad_input_fails_before_any_request(fake, args, credentials, words):
     assert fake.calls == []
 
 
+@pytest.mark.parametrize("args, message", [
+    (dict(timeout=0), "timeout: expected a number of seconds above 0, got 0."),
+    (dict(retries=-1), "retries: expected 0 or more, got -1."),
+])
+def test_a_timeout_or_retries_out_of_range_fails_before_any_request(fake, args, message):
+    result = run(fake, **args)
+    assert (result.rc, result["msg"]) == (1, message)
+    assert fake.calls == []
+
+
+def test_the_smallest_timeout_and_no_retries_are_accepted(fake):
+    assert run(fake, timeout=1, retries=0).rc == 0
+
+
 @pytest.mark.parametrize("ca_path, words", [
     ("/nonexistent/pbx-ca.pem", "ca_path: /nonexistent/pbx-ca.pem does not exist"),
     ("/dev/null", "ca_path: /dev/null is not a readable file or directory"),
@@ -124,3 +138,15 @@ def test_api_error_fails_with_error_fields(fake):
     assert result.rc == 1
     assert result["error"]["status"] == 403 and "System Owner" in result["msg"]
     assert CLIENT_SECRET not in result.stdout and "issued-token-1" not in result.stdout
+
+
+def test_the_connection_options_fall_back_to_the_environment(fake, monkeypatch):
+    for name, value in (("CLIENT_ID", CLIENT_ID), ("CLIENT_SECRET", CLIENT_SECRET),
+                        ("VALIDATE_CERTS", "false"), ("TIMEOUT", "7"), ("RETRIES", "0")):
+        monkeypatch.setenv("THREECX_" + name, value)
+    result = run(fake, credentials=False)
+    assert result.rc == 0, result.stdout
+    assert result["invocation"]["module_args"]["client_id"] == CLIENT_ID
+    assert (result["invocation"]["module_args"]["timeout"], result["invocation"]["module_args"]["retries"]) == (7, 0)
+    assert result["invocation"]["module_args"]["validate_certs"] is False
+    assert fake.api_calls() and CLIENT_SECRET not in result.stdout

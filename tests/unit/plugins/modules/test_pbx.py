@@ -356,3 +356,51 @@ def test_the_action_hands_the_results_to_the_task_under_results():
     assert calls == ["threecx.xapi.pbx"]
     assert "pbx_results" not in result and "ansible_module_results" not in result
     assert [entry["operation"] for entry in result["results"]["queues"]] == ["created"]
+
+
+# -- a trunk, created from the template the PBX builds -------------------------------------------
+
+TRUNKS = {"trunks": [{"name": "Provider B", "template": "generic.pv.xml", "gateway": {"host": "sip.example"}},
+                     {"name": "Provider A"}]}
+
+
+def init_trunk_calls(fake):
+    return [c.path for c in fake.api_calls() if "Pbx.InitTrunk" in c.path]
+
+
+def test_apply_creates_a_trunk_from_its_template_and_a_second_run_changes_nothing():
+    fake = typed_pbx()
+    result = apply(fake, config=TRUNKS)
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    # asked once before any item is written (an unknown template fails the run before it starts), once to create
+    paths = [c.path for c in fake.api_calls()]
+    assert init_trunk_calls(fake) == ["/xapi/v1/Trunks/Pbx.InitTrunk(template='generic.pv.xml')"] * 2
+    assert paths.index(init_trunk_calls(fake)[0]) < [c.method for c in fake.api_calls()].index("POST")
+    assert writes(fake) == [("POST", "/Trunks", {
+        "Number": "10001", "Direction": "Both", "AuthPassword": {"Value": None},
+        "Gateway": {"Name": "Provider B", "TemplateFilename": "generic.pv.xml", "Host": "sip.example", "Port": 5060}})]
+    assert result["summary"]["trunks"] == counts(created=1, unchanged=1)
+    entry = result["results"]["trunks"][0]
+    assert (entry["operation"], entry["name"], entry["trunk"]["Id"]) == ("created", "Provider B", 101)
+    again = apply(fake, config=TRUNKS)
+    assert (again.rc, again["changed"]) == (0, False), again.stdout
+    assert again["summary"]["trunks"] == counts(unchanged=2) and len(writes(fake)) == 1 and len(init_trunk_calls(fake)) == 2
+
+
+def test_check_mode_reads_the_template_of_a_new_trunk_and_writes_nothing():
+    fake = typed_pbx()
+    result = apply(fake, check_mode=True, diff=True, config=TRUNKS)
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    assert len(init_trunk_calls(fake)) == 1 and writes(fake) == []
+    assert result["results"]["trunks"][0]["trunk"]["Gateway"] == {"Name": "Provider B", "Host": "sip.example"}
+    assert [d["after_header"] for d in result["diff"]] == ["trunks Provider B"]
+
+
+def test_an_unknown_template_fails_the_apply_before_any_write_in_check_mode_too():
+    config = {"departments": [{"name": "Support"}], "trunks": [{"name": "Provider B", "template": "nope.xml"}]}
+    for check_mode in (True, False):
+        fake = typed_pbx()
+        result = apply(fake, check_mode=check_mode, config=config)
+        assert result.failed and result["msg"].startswith("trunks[0]: GET /xapi/v1/Trunks/Pbx.InitTrunk(template='nope.xml')")
+        assert "template: WARNINGS.XAPI.NOT_FOUND" in result["msg"]
+        assert writes(fake) == []

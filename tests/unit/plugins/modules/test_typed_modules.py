@@ -158,6 +158,67 @@ def test_an_update_gets_no_create_defaults():
 def test_a_hunting_queue_compares_its_agents_in_order():
     pbx = fake_pbx(Queues=[dict(Id=1, Number="800", PollingStrategy="Hunt", Agents=[{"Number": "101"}, {"Number": "102"}])])
     pbx.put("Peers", dict(Id=11, Number="102", Type="Extension"))
-    result = run("queue", pbx, number="800", agents=["102", "101"])
+    result = run("queue", pbx, diff=True, number="800", agents=["102", "101"])
     assert result["changed"] is True
     assert writes(pbx) == [("PATCH", "/Queues(1)", {"Agents": [{"Number": "102"}, {"Number": "101"}]})]
+    # the diff shows each order as it is (sorted, the two would look the same)
+    assert result["diff"]["before"]["Agents"] == [{"Number": "101"}, {"Number": "102"}]
+    assert result["diff"]["after"]["Agents"] == [{"Number": "102"}, {"Number": "101"}]
+
+
+# -- a trunk, created from the template the PBX builds -------------------------------------------
+
+NEW_TRUNK = dict(name="Provider B", template="generic.pv.xml", gateway={"host": "sip.example"})
+INIT_TRUNK = ("GET", "/Trunks/Pbx.InitTrunk(template='generic.pv.xml')")
+
+
+def test_a_new_trunk_starts_from_its_template_and_a_second_run_changes_nothing():
+    pbx = fake_pbx()
+    first = run("trunk", pbx, auth_password={"value": "s3cret"}, **NEW_TRUNK)
+    assert (first.rc, first["changed"], first["operation"]) == (0, True, "created"), first.stdout
+    assert [(c.method, c.path.replace("/xapi/v1", "")) for c in pbx.api_calls()][-3:] == [
+        INIT_TRUNK, ("POST", "/Trunks"), ("GET", "/Trunks(101)")]
+    # the template's body, with the name and the options of the task in place of the template's
+    assert writes(pbx) == [("POST", "/Trunks", {
+        "Number": "10001", "Direction": "Both", "AuthPassword": {"Value": "s3cret"},
+        "Gateway": {"Name": "Provider B", "TemplateFilename": "generic.pv.xml", "Host": "sip.example", "Port": 5060}})]
+    assert first["trunk"]["Id"] == 101 and first["trunk"]["Gateway"]["Name"] == "Provider B"
+    assert "s3cret" not in first.stdout
+    second = run("trunk", pbx, **NEW_TRUNK)
+    assert (second.rc, second["changed"], second["operation"]) == (0, False, "unchanged"), second.stdout
+    assert second["trunk"]["Id"] == 101 and len(writes(pbx)) == 1
+    assert len([c for c in pbx.api_calls() if "InitTrunk" in c.path]) == 1  # the second run did not ask again
+
+
+def test_a_new_trunk_in_check_mode_reads_its_template_and_writes_nothing():
+    pbx = fake_pbx()
+    result = run("trunk", pbx, check_mode=True, diff=True, **NEW_TRUNK)
+    assert (result.rc, result["changed"], result["operation"]) == (0, True, "created"), result.stdout
+    assert INIT_TRUNK in [(c.method, c.path.replace("/xapi/v1", "")) for c in pbx.api_calls()]
+    assert writes(pbx) == []
+    assert result["trunk"]["Gateway"] == {"Name": "Provider B", "Host": "sip.example"}
+    assert result["diff"]["before_header"] == "trunk Provider B"
+    assert result["diff"]["after"]["Gateway"] == {"Name": "Provider B", "Host": "sip.example"}
+
+
+def test_an_unknown_template_is_refused_in_check_mode_too_and_nothing_is_written():
+    for check_mode in (True, False):
+        pbx = fake_pbx()
+        result = run("trunk", pbx, check_mode=check_mode, name="Provider B", template="nope.xml")
+        assert result.failed and "Pbx.InitTrunk(template='nope.xml')" in result["msg"]
+        assert "template: WARNINGS.XAPI.NOT_FOUND" in result["msg"]
+        assert writes(pbx) == []
+
+
+def test_a_new_trunk_without_a_template_is_refused_before_any_write():
+    pbx = fake_pbx()
+    result = run("trunk", pbx, name="Provider B", gateway={"host": "sip.example"})
+    assert result.failed and result["msg"].startswith("template: the trunk 'Provider B' does not exist yet")
+    assert [c.path for c in pbx.api_calls() if "InitTrunk" in c.path] == [] and writes(pbx) == []
+
+
+def test_the_template_of_an_existing_trunk_is_not_asked_for():
+    pbx = fake_pbx()
+    result = run("trunk", pbx, name="Provider A", template="nope.xml", gateway={"host": "sip.example"})
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    assert writes(pbx) == [("PATCH", "/Trunks(100)", {"Gateway": {"Name": "Provider A", "Host": "sip.example"}})]
