@@ -457,6 +457,13 @@ class EntitySchema(ObjectSchema):
                   if f.navigation and (computed_navigation or f.settable)]
         return select, expand
 
+    def projection_of(self, names):
+        """($select, $expand) that read only the named properties (and the key); unknown names are left out."""
+        fields = [self.fields[api] for api in sorted(set(names) | {self.key}) if api in self.fields]
+        select = [f.api for f in fields if not f.navigation]
+        expand = [expand_clause(f, depth=1, seen=(self.name,)) for f in fields if f.navigation]
+        return select, expand
+
     def path(self, key):
         if self.singleton:
             return self.entity_set
