@@ -399,7 +399,7 @@ def test_an_apply_reads_and_reports_only_the_properties_the_config_manages():
                                                      "Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}]}
     (users,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
     assert users.query["$select"].split(",") == ["FirstName", "Id", "Number"]
-    assert users.query["$expand"].startswith("Groups")
+    assert users.query["$expand"] == "Groups($expand=Rights)"  # the rights a role grants are the PBX's
 
 
 def test_an_updated_item_is_read_back_with_the_same_properties():
