@@ -17,11 +17,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import threading
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds_module
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
-from ansible_collections.threecx.xapi.plugins.module_utils.references import NEW, PEER_TYPES, UNIQUE_NUMBERS, Directory, number_taken
+from ansible_collections.threecx.xapi.plugins.module_utils.references import (
+    NEW, PEER_TYPES, SOURCES, UNIQUE_NUMBERS, Directory, number_taken)
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 
@@ -37,15 +39,55 @@ def kind_names():
 
 # -- export --------------------------------------------------------------------------------
 
-def read_kind(client, kind, directory=None):
-    """Every entity of a kind (one paged read); a singleton as a one-item list."""
+def read_kind(client, kind, directory=None, projection=None):
+    """Every entity of a kind (one paged read); a singleton as a one-item list.
+
+    projection: ($select, $expand) of the properties wanted; every property when None.
+    """
     if kind.identity is None:
         return [reconcile.read(client, kind.schema)]
-    select, expand = kind.schema.projection(computed_navigation=False)
+    select, expand = projection or kind.schema.projection(computed_navigation=False)
     entities = list(odata.iterate(client, kind.schema.entity_set, select=select, expand=expand, orderby=kind.schema.key))
     if directory is not None:
         learn(directory, kind, entities)
     return entities
+
+
+def read_kinds(client, kinds, directory=None, projections=None):
+    """{kind name: entities}: the kinds read side by side, each in one paged read."""
+    projections = projections or {}
+    calls = [functools.partial(read_kind, client, kind, directory, projections.get(kind.name)) for kind in kinds]
+    return dict(zip([kind.name for kind in kinds], side_by_side(calls)))
+
+
+def side_by_side(calls):
+    """The answers of calls (functions of no argument), WORKERS of them at a time, in the order given.
+
+    Requests to a PBX across a WAN mostly wait, so threads overlap them. The first failure stops
+    calls not yet started (those running finish what they started) and is raised here.
+    """
+    answers, errors, lock = [None] * len(calls), [], threading.Lock()
+    pending = list(enumerate(calls))
+
+    def worker():
+        while True:
+            with lock:
+                if errors or not pending:
+                    return
+                index, call = pending.pop(0)
+            try:
+                answers[index] = call()
+            except Exception as exc:  # pylint: disable=broad-except  # raised again in the calling thread
+                with lock:
+                    errors.append(exc)
+    threads = [threading.Thread(target=worker) for _n in range(min(WORKERS, len(calls)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return answers
 
 
 def learn(directory, kind, entities):
@@ -61,10 +103,10 @@ def export(client, names, warnings=None):
     """{kind: [items as options, sorted by identity]}; office_hours as a dict."""
     directory = Directory(client)
     config = {}
-    for kind in kinds_module.all_kinds():
-        if kind.name not in names:
-            continue
-        entities = read_kind(client, kind, directory)
+    kinds = [kind for kind in kinds_module.all_kinds() if kind.name in names]
+    read = read_kinds(client, kinds, directory)
+    for kind in kinds:
+        entities = read[kind.name]
         ctx = Context(directory, warnings)
         items = []
         for entity in entities:
@@ -177,16 +219,33 @@ class Run:
         self.warnings = warnings if warnings is not None else []
         self.directory = Directory(client)
         self.kinds = [kind for kind in kinds_module.all_kinds() if kind.name in config]
+        self.projections = dict((kind.name, self._projection(kind)) for kind in self.kinds if kind.identity)
         self.purged = []
         self.failed = None
 
     # -- plan
 
+    def _projection(self, kind):
+        """What is read of a kind: the properties its items manage, with what finding them needs.
+
+        Only those are compared and reported, and a PBX of hundreds of users answers a fraction of
+        its data. A purged kind is read whole, so that the diff of a delete shows all that goes.
+        """
+        if kind.name in self.purge:
+            return None
+        names = kind.managed_properties([item.values for item in self.items if item.kind is kind])
+        if kind.name in DIRECTORY_SETS:
+            names.update(SOURCES[DIRECTORY_SETS[kind.name]][0])
+        if kind.name in PEER_TYPES:
+            names.update(SOURCES["Peers"][0])
+        return kind.schema.projection_of(names)
+
     def plan(self):
         """Read each kind once, then plan every item; a reference nothing provides fails here."""
         found = {}
+        read = read_kinds(self.client, self.kinds, self.directory, self.projections)
         for kind in self.kinds:
-            entities = read_kind(self.client, kind, self.directory)
+            entities = read[kind.name]
             found[kind.name] = dict((str(kind.identity_value(e)), e) for e in entities) if kind.identity else entities
         for item in self.items:
             if item.kind.identity is None:
@@ -297,32 +356,8 @@ class Run:
         item.operation = "deleted"
 
     def _side_by_side(self, items, action):
-        """Run action on items in parallel; stop at the first failure (the others finish what they started)."""
-        errors, lock = [], threading.Lock()
-        pending = list(items)
-
-        def worker():
-            while True:
-                with lock:
-                    if errors or not pending:
-                        return
-                    item = pending.pop(0)
-                try:
-                    action(item)
-                except reconcile.XapiError as exc:
-                    exc.message = "%s: %s" % (item.label, exc.message)
-                    with lock:
-                        errors.append(exc)
-                except Exception as exc:  # pylint: disable=broad-except  # raised again in the calling thread
-                    with lock:
-                        errors.append(exc)
-        threads = [threading.Thread(target=worker) for _n in range(min(WORKERS, len(items)))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        """Run action on items in parallel; stop at the first failure, named by its item."""
+        side_by_side([functools.partial(_labelled, action, item) for item in items])
 
     # -- report
 
@@ -332,7 +367,7 @@ class Run:
         for kind in self.kinds:
             if kind.name not in changed:
                 continue
-            entities = read_kind(self.client, kind)
+            entities = read_kind(self.client, kind, projection=self.projections.get(kind.name))
             by_identity = dict((str(kind.identity_value(e)), e) for e in entities) if kind.identity else {None: entities[0]}
             for item in self.items:
                 if item.kind is kind and item.operation in ("created", "updated"):
@@ -364,6 +399,14 @@ class Run:
         if diff_mode:
             result["diff"] = [entry for diff in diffs for entry in (diff if isinstance(diff, list) else [diff])]
         return result
+
+
+def _labelled(action, item):
+    try:
+        action(item)
+    except reconcile.XapiError as exc:
+        exc.message = "%s: %s" % (item.label, exc.message)
+        raise
 
 
 def _has_placeholder(value):

@@ -457,6 +457,17 @@ class EntitySchema(ObjectSchema):
                   if f.navigation and (computed_navigation or f.settable)]
         return select, expand
 
+    def projection_of(self, names):
+        """($select, $expand) that read only the named properties (and the key); unknown names are left out.
+
+        Nested relations the server computes (a membership's GroupRights) are left out too: a
+        comparison or a write never needs them.
+        """
+        fields = [self.fields[api] for api in sorted(set(names) | {self.key}) if api in self.fields]
+        select = [f.api for f in fields if not f.navigation]
+        expand = [expand_clause(f, depth=1, seen=(self.name,), computed=False) for f in fields if f.navigation]
+        return select, expand
+
     def path(self, key):
         if self.singleton:
             return self.entity_set
@@ -583,15 +594,17 @@ def _parse_enum(field, value, where):
     return ", ".join(names) if field.flags else value
 
 
-def expand_clause(field, depth, seen):
+def expand_clause(field, depth, seen, computed=True):
     """Field's $expand clause with the nested navigation properties a comparison needs.
 
     Nested levels stop at schemas already on the path and at links to other entities.
+    computed=False leaves out the nested ones the server computes.
     """
     schema = field.schema
     if schema is None or field.link or depth >= 3 or schema.name in seen:
         return field.api
-    nested = [expand_clause(f, depth + 1, seen + (schema.name,)) for f in schema.fields.values() if f.navigation]
+    nested = [expand_clause(f, depth + 1, seen + (schema.name,), computed) for f in schema.fields.values()
+              if f.navigation and (computed or f.settable)]
     return "%s($expand=%s)" % (field.api, ",".join(nested)) if nested else field.api
 
 

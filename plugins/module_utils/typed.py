@@ -562,6 +562,28 @@ class Kind:
                               "the %s%s does not exist yet; creating it needs %s." % (
                                   self.title, named, " and ".join(options)))
 
+    def managed_properties(self, items):
+        """The API properties that items (dicts of options) set, and those their comparison consults.
+
+        Each is named by its top-level property: a trunk's name is read with its whole Gateway.
+        """
+        names = set()
+        if self.identity:
+            names.add(self.identity[1].split(".")[0])
+        fields = self.fields()
+        for values in items:
+            for option in values:
+                if option in self.refs:
+                    ref = self.refs[option]
+                    names.add(ref.api)
+                    if getattr(ref, "ordered_by", None):  # the strategy that makes the order count
+                        names.add(ref.ordered_by[0])
+                elif option in fields:
+                    names.add(fields[option].api)
+                elif option in self.extra_create_only:
+                    names.add(self.extra_create_only[option][1].split(".")[0])
+        return names
+
     def option_of(self, api):
         """The option an API property is given by (a reference's option where one replaces it)."""
         for option, ref in self.refs.items():

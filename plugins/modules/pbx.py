@@ -20,8 +20,9 @@ description:
     the same compare rules; only the options given are compared, and only what differs is written.
   - The whole config is checked before the first request, and every reference (a department, extension, trunk or
     holiday by name or number) must name something on the PBX or in the config, before the first write.
-  - Each kind costs one paged read. Writes follow the dependencies between kinds; items of one kind are written
-    side by side. Properties that refer to something the same run creates later (an IVR and a queue that forward
+  - Each kind costs one paged read, of the properties the config manages for that kind (every property for a kind
+    in O(purge)); the kinds are read side by side. Writes follow the dependencies between kinds; items of one kind
+    are written side by side. Properties that refer to something the same run creates later (an IVR and a queue that forward
     to each other) are set once it exists. Deletes (O(purge)) come last, in reverse order.
   - A failure stops the run; RV(results) and RV(summary) say exactly what was written before it.
   - Secrets follow O(update_secrets), as in the single modules.
@@ -116,6 +117,8 @@ results:
   description:
     - Per kind, one entry per item (and per purged item) with its identity option, C(operation) and the entity under
       the module's name (as the PBX holds it after the task; predicted in check mode; V({}) once deleted).
+    - The entity holds its key, its identity and the properties the config manages for its kind, as the API spells
+      them (every property for a kind in O(purge)). M(threecx.xapi.pbx_export) returns every property.
     - After a failure, only the items written (or found unchanged) before it.
   returned: always
   type: dict

@@ -4,7 +4,7 @@
 """A fake PBX holding any entity set or singleton, for the engine and the generic modules.
 
 FakePbx answers like FakeXapi (login, 401, scripted failures) but keeps entities of any set in
-dicts: GET of a collection ($filter with eq clauses, $top, $skip), GET/PATCH/DELETE by key (an
+dicts: GET of a collection ($filter with eq clauses, $select, $top, $skip), GET/PATCH/DELETE by key (an
 int, a quoted string, or an alternate key such as Users(Number='101')), POST, and GET/PATCH of
 singletons. A PATCH replaces each property it names, as the PBX does.
 """
@@ -24,6 +24,14 @@ FUNCTION = re.compile(r"^/xapi/v1/(\w+)/(Pbx\.\w+)\((\w+)=('(?:[^']|'')*')\)$")
 
 def _literal(text):
     return text[1:-1].replace("''", "'") if text.startswith("'") else int(text)
+
+
+def _projected(entity, query):
+    """The entity as a collection read with $select answers it: the selected and the expanded properties only."""
+    if not query.get("$select"):
+        return entity
+    names = set(query["$select"].split(",")) | set(re.findall(r"(?:^|,)(\w+)", query.get("$expand", "")))
+    return dict((name, value) for name, value in entity.items() if name in names)
 
 
 class FakePbx(FakeXapi):
@@ -113,8 +121,8 @@ class FakePbx(FakeXapi):
                 return odata_error(400, "The fake cannot parse $filter %r" % text)
             for prop, value in re.findall(CLAUSE, text):
                 entities = [e for e in entities if e.get(prop) == _literal(value)]
-        return FakeResponse(200, {"@odata.context": "$metadata#%s" % name,
-                                  "value": copy.deepcopy(entities[skip:skip + top])})
+        page = [_projected(entity, call.query) for entity in entities[skip:skip + top]]
+        return FakeResponse(200, {"@odata.context": "$metadata#%s" % name, "value": copy.deepcopy(page)})
 
     def _post(self, call, name):
         body = call.json or {}

@@ -7,7 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import json
+import threading
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
@@ -384,3 +386,68 @@ def test_an_unknown_template_fails_the_apply_before_any_write_in_check_mode_too(
         assert result.failed and result["msg"].startswith("trunks[0]: GET /xapi/v1/Trunks/Pbx.InitTrunk(template='nope.xml')")
         assert "template: WARNINGS.XAPI.NOT_FOUND" in result["msg"]
         assert writes(fake) == []
+
+
+# -- what an apply reads: the properties the config manages ------------------------------------------
+
+def test_an_apply_reads_and_reports_only_the_properties_the_config_manages():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada", LastName="Lovelace", Mobile="555",
+                                 Groups=[{"GroupId": 2, "Rights": {"RoleName": "users"}}])])
+    result = apply(fake, config={"users": [{"number": "101", "first_name": "Ada", "departments": ["Sales"]}]})
+    assert (result.rc, result["changed"]) == (0, False) and writes(fake) == []
+    assert result["results"]["users"][0]["user"] == {"Id": 10, "Number": "101", "FirstName": "Ada",
+                                                     "Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}]}
+    (users,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
+    assert users.query["$select"].split(",") == ["FirstName", "Id", "Number"]
+    assert users.query["$expand"] == "Groups($expand=Rights)"  # the rights a role grants are the PBX's
+
+
+def test_an_updated_item_is_read_back_with_the_same_properties():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada", LastName="Lovelace", Mobile="555")])
+    result = apply(fake, config={"users": [{"number": "101", "first_name": "Grace"}]})
+    assert writes(fake) == [("PATCH", "/Users(10)", {"FirstName": "Grace"})]
+    assert result["results"]["users"][0] == {"operation": "updated", "number": "101",
+                                             "user": {"Id": 10, "Number": "101", "FirstName": "Grace"}}
+
+
+def test_a_trunk_is_read_with_its_whole_gateway_and_a_purged_kind_whole():
+    fake = typed_pbx(Queues=[dict(Id=1, Number="800", Name="Q", Recording="Off"), dict(Id=2, Number="801", Name="Gone")])
+    result = apply(fake, diff=True, config={"trunks": [{"name": "Provider A"}], "queues": [{"number": "800"}]},
+                   purge=["queues"])
+    assert result["results"]["trunks"][0]["trunk"] == {"Id": 100, "Number": "10000", "Gateway": {"Name": "Provider A"}}
+    queues = [c for c in fake.api_calls() if c.path == "/xapi/v1/Queues" and c.method == "GET"]
+    assert "$select" not in queues[0].query
+    assert result["results"]["queues"][0]["queue"]["Recording"] == "Off"
+    (deleted,) = [d for d in result["diff"] if d["before_header"] == "queues 801"]
+    assert deleted["before"]["Name"] == "Gone"
+
+
+def test_kinds_are_read_side_by_side_and_answered_in_order():
+    started, release = [], threading.Event()
+
+    def call(n):
+        started.append(n)
+        if n == 0:  # the first read answers only once every other read has started
+            assert release.wait(10)
+        elif len(started) == 3:
+            release.set()
+        return n
+    assert pbx_utils.side_by_side([functools.partial(call, n) for n in range(3)]) == [0, 1, 2]
+
+
+def test_the_first_failure_stops_reads_not_yet_started(monkeypatch):
+    monkeypatch.setattr(pbx_utils, "WORKERS", 1)
+    ran = []
+
+    def call(n):
+        ran.append(n)
+        if n == 1:
+            raise ValueError("read %d failed" % n)
+        return n
+    try:
+        pbx_utils.side_by_side([functools.partial(call, n) for n in range(4)])
+    except ValueError as exc:
+        assert str(exc) == "read 1 failed"
+    else:
+        raise AssertionError("the failure was not raised")
+    assert ran == [0, 1]
