@@ -234,10 +234,8 @@ class Run:
         if kind.name in self.purge:
             return None
         names = kind.managed_properties([item.values for item in self.items if item.kind is kind])
-        if kind.name in DIRECTORY_SETS:
+        if kind.name in DIRECTORY_SETS:  # a DN's number and id, all the directory learns of it, are read anyway
             names.update(SOURCES[DIRECTORY_SETS[kind.name]][0])
-        if kind.name in PEER_TYPES:
-            names.update(SOURCES["Peers"][0])
         return kind.schema.projection_of(names)
 
     def plan(self):

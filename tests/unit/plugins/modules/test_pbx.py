@@ -278,8 +278,10 @@ def test_an_export_of_users_alone_still_names_their_departments():
 
 def test_a_config_that_is_not_a_dict_or_purges_an_unlisted_kind_is_refused():
     fake = typed_pbx()
-    result = apply(fake, config={"users": []}, purge=["queues"])
-    assert result.failed and "purge: 'queues' is not in config" in result["msg"] and "Accepted: users." in result["msg"]
+    result = apply(fake, config={"users": [], "departments": []}, purge=["queues"])
+    assert result.failed and result["msg"] == (
+        "purge: 'queues' is not in config: purging a kind the config does not list would delete every item of it. "
+        "Accepted: departments, users."), result["msg"]
     bad = apply(fake, config={"office_hours": {"time_zone": "51"}})
     assert bad.failed and bad["msg"].startswith("office_hours.time_zone:")
     assert fake.api_calls() == []
