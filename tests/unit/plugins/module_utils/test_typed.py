@@ -467,3 +467,12 @@ def test_an_api_property_is_named_by_its_option():
     assert [user.option_of(api) for api in ("Groups", "PrimaryGroupId", "FirstName")] == [
         "departments", "primary_department", "first_name"]
     assert (ivr.option_of("Timeout"), ivr.option_of("Name")) == ("menu_timeout", "name")
+
+
+def test_the_properties_items_manage_are_named_at_the_top_level():
+    trunks, queues = kinds.kind("trunks"), kinds.kind("queues")
+    # a trunk's name and template live in its Gateway: the whole Gateway is read
+    assert trunks.managed_properties([{"name": "Provider", "template": "generic.pv.xml"}]) == {"Gateway"}
+    # agents in hunt order need the strategy that makes the order count, even when the item does not set it
+    assert queues.managed_properties([{"number": "800", "agents": ["101"]}, {"number": "801", "name": "Q"}]) == {
+        "Number", "Agents", "PollingStrategy", "Name"}
