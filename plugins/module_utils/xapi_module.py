@@ -111,12 +111,21 @@ class XapiModule(AnsibleModule):
             self.no_log_values.add(text)
 
     def exit_json(self, **result):
+        self._forget_blank_secrets()
         self._flush_warnings()
         super(XapiModule, self).exit_json(**self._masked(result))
 
     def fail_json(self, msg, **result):
+        self._forget_blank_secrets()
         self._flush_warnings()
         super(XapiModule, self).fail_json(msg=msg, **self._masked(result))
+
+    def _forget_blank_secrets(self):
+        """A blank value given for a no_log option (client_secret=" ") hides nothing; kept, Ansible would mask every
+        blank of the output with it, the message that names the option included."""
+        blanks = [value for value in getattr(self, "no_log_values", ()) if not str(value).strip()]
+        if blanks:
+            self.no_log_values.difference_update(blanks)
 
     def _flush_warnings(self):
         """Ansible hides no_log values in the result, not in warnings: a secret given as a number is named there."""

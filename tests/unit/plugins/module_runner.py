@@ -57,9 +57,11 @@ class ModuleResult:
         return bool(self.json.get("failed"))
 
 
-def run_module(main, fake, args, check_mode=False, diff=False, credentials=True):
-    """Run a module's main() in-process over the fake; answer its exit code and parsed JSON."""
-    params = dict(base_url=BASE_URL)
+def run_module(main, fake, args, check_mode=False, diff=False, credentials=True, base_url=BASE_URL):
+    """Run a module's main() in-process over the fake; answer its exit code and parsed JSON.
+
+    base_url=None leaves the option out (to test its fallback to the environment)."""
+    params = dict(base_url=base_url) if base_url else {}
     if credentials:
         params.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     params.update(args)

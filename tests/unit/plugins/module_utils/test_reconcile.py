@@ -370,6 +370,15 @@ def test_plan_compares_by_the_rules_given_for_this_entity():
     assert plan.predicted["Agents"] == hunt
 
 
+def test_the_diff_shows_an_ordered_collection_in_its_order():
+    queues = registry.entity_set("Queues")
+    hunt = [{"Number": "101"}, {"Number": "100"}]
+    update = reconcile.plan(queues, dict(Id=4, Number="800", Agents=hunt), {"Agents": hunt[::-1]}, rules={"Agents": "ordered_by_key"})
+    assert update.diff() == {"before": {"Agents": hunt}, "after": {"Agents": hunt[::-1]}}
+    create = reconcile.plan(queues, None, {"Number": "800", "Agents": hunt}, rules={"Agents": "ordered_by_key"})
+    assert create.diff()["after"]["Agents"] == hunt
+
+
 def test_plan_update_sends_a_concealed_secret_only_with_update_secrets_always():
     current = dict(Id=10, Number="100", VMPIN="****")
     assert reconcile.plan(USERS, current, {"VMPIN": "1234"}).action == "none"
@@ -394,10 +403,18 @@ def test_plan_create_of_a_string_keyed_entity_sends_its_key():
     assert plan.changes == {"CallerId": "0900", "Id": "b2"} and plan.predicted["Id"] == "b2"
 
 
+def test_a_plan_error_named_inside_an_item_keeps_its_option():
+    nested = PlanError("template: the trunk does not exist yet.", "template").within("trunks[2]")
+    assert (str(nested), nested.option) == ("trunks[2].template: the trunk does not exist yet.", "template")
+    nested = PlanError("the Backups does not exist.").within("backups[0]")
+    assert (str(nested), nested.option) == ("backups[0]: the Backups does not exist.", None)
+
+
 def test_plan_create_needs_the_required_properties():
     with pytest.raises(PlanError) as err:
         reconcile.plan(APPS, None, {"Name": "New"})
     assert str(err.value) == "number: the Call Flow App does not exist yet and creating it needs number and name."
+    assert err.value.option == "number"
     with pytest.raises(PlanError) as err:
         reconcile.plan(APPS, None, {"RoutingType": "DialCode"}, lookup=Lookup(APPS, match={"Number": "8500"}))
     assert str(err.value).startswith("name: the Call Flow App does not exist yet")
@@ -446,6 +463,16 @@ def test_execute_reads_the_written_entity_as_find_does_so_a_second_run_returns_t
     expand = ",".join(TRUNKS.projection(computed_navigation=False)[1])
     assert [c.query.get("$expand") for c in pbx.api_calls() if c.method == "GET"] == [expand, expand]
     assert "RoutingRules" not in expand
+
+
+def test_a_singleton_is_read_and_read_back_with_its_computed_relations():
+    my_group = registry.singleton("MyGroup")
+    pbx = FakePbx(singletons={"MyGroup": dict(Name="HQ", AnswerAfter=10, Rights=[])})
+    current = reconcile.find(client_of(pbx), my_group, None)
+    run(pbx, my_group, current, {"AnswerAfter": 20})
+    expand = ",".join(my_group.projection()[1])
+    assert "Rights" in expand  # a relation the PBX computes: shown, never compared
+    assert [c.query.get("$expand") for c in pbx.api_calls() if c.method == "GET"] == [expand, expand]
 
 
 def test_execute_update_of_a_singleton_patches_it(pbx):
@@ -599,6 +626,7 @@ def test_a_template_create_without_its_template_is_refused():
         reconcile.plan(TRUNKS, None, {}, lookup=lookup)
     assert str(err.value) == ("template: the trunk Number '10005' does not exist yet; creating it needs template "
                               "(the PBX builds a new trunk from it).")
+    assert err.value.option == "template"
     with pytest.raises(PlanError):
         reconcile.plan(TRUNKS, None, {}, lookup=lookup, create_args={"template": ""})
     assert reconcile.plan(APPS, None, {"Number": "1", "Name": "x"}, create_args={"template": "t"}).create_args == {"template": "t"}

@@ -60,6 +60,11 @@ def test_the_registry_holds_sets_singletons_schemas_and_enums():
     assert registry.build() == SOURCE["build"] == "20.0.10"
 
 
+def test_the_registry_is_decoded_once_and_the_integer_keys_read_once():
+    assert registry.data() is registry.data()
+    assert registry._assigned_keys() is registry._assigned_keys()
+
+
 def test_every_set_and_singleton_builds_with_its_fields_paths_and_projection():
     for entity in every_schema():
         assert entity.fields, entity.set_name
@@ -111,9 +116,19 @@ def test_an_unknown_set_or_singleton_fails_naming_close_matches():
     assert err.value.option == "sets[0]"
     with pytest.raises(SchemaError) as err:
         registry.singleton("OficeHours")
-    assert err.value.option == "singleton" and "Did you mean OfficeHours?" in str(err.value)
-    with pytest.raises(KeyError):
+    assert err.value.option == "singleton"
+    assert str(err.value).startswith("singleton: 'OficeHours' is not a singleton of XAPI 20.0.10. Did you mean OfficeHours? "
+                                     "Accepted: ")
+    with pytest.raises(KeyError) as err:
         registry.object_schema("Pbx.Nothing")
+    assert err.value.args == ("the registry has no schema Pbx.Nothing",)
+
+
+def test_a_schema_keeps_its_name_and_lists_the_fields_of_its_base_first():
+    user = registry.object_schema("Pbx.User")
+    assert user.name == "Pbx.User" and registry.singleton("OfficeHours").name == "Pbx.OfficeHours"
+    base = list(registry.data()["schemas"]["Pbx.DN"]["props"])
+    assert list(user.fields)[:len(base)] == base
 
 
 def test_sets_carry_the_documents_facts_and_the_curated_ones():
@@ -149,6 +164,32 @@ def test_fields_carry_the_curated_rules_with_their_evidence():
     assert trunk_password.secret and trunk_password.evidence["secret"] == overrides.SECRET_TYPES["Pbx.ConcealedPassword"]
     assert registry.object_schema("Pbx.Gateway").field("Host") is not None
     assert not registry.entity_set("Trunks").field("Gateway").link  # an object of no entity set is a nested value
+
+
+def test_integer_ids_are_computed_with_the_fact_they_rest_on():
+    contact_id = registry.entity_set("Contacts").field("Id")  # no curated rule for it
+    assert contact_id.computed and contact_id.evidence["computed"] == "[spec] the integer key of the entity set; the PBX assigns it"
+    gateway_id = registry.object_schema("Pbx.Gateway").field("Id")  # a nested object's id: no entity set has it as key
+    assert gateway_id.computed
+    assert gateway_id.evidence["computed"] == "[inference] integer ids are assigned by the PBX; clients only name them in links"
+    blocked_number = registry.entity_set("BlackListNumbers").field("Id")  # a text key the client chooses
+    assert not blocked_number.computed and "computed" not in blocked_number.evidence
+
+
+def test_fields_carry_the_documents_types_and_plain_defaults():
+    users = registry.entity_set("Users")
+    first_name = users.field("FirstName")
+    assert first_name.parse(None) is None  # nullable unless the document says otherwise
+    with pytest.raises(SchemaError, match="cannot be null"):
+        users.field("Id").parse(None)
+    assert users.field("PinProtectTimeout").fmt == "int32" and first_name.fmt is None
+    assert users.field("Blfs").max_length == 20480 and first_name.max_length is None
+    assert users.field("Tags").parse([]) == []  # no smallest number of elements unless curated
+    assert users.field("Phones").navigation and not first_name.navigation
+    assert users.field("TranscriptionMode").flags and users.field("TranscriptionMode").compare == schema.FLAGS
+    assert not users.field("QueueStatus").flags and users.field("QueueStatus").compare == schema.EXACT
+    location = registry.object_schema("Pbx.EmergencyGeoTrunkLocation").field("Location")
+    assert not location.link and location.compare == schema.SUBSET  # an entity held as a value, not a navigation
 
 
 def test_a_curated_compare_rule_reaches_the_field(monkeypatch):

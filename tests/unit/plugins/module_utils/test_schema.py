@@ -958,9 +958,9 @@ def test_secret_values_are_found_at_any_depth_and_inside_json_strings():
     params = dict(
         trunk={"Number": "1", "AuthPassword": "pw-object"},
         apps=[{"trunk": '{"AuthPassword": "pw-json", "Number": "2"}'}, {"trunk": {"AuthPassword": ""}}],
-        name="AuthPassword", broken="{not json",
+        name="AuthPassword", broken="{not json", trunks=' [{"AuthPassword": "pw-json-list"}]',
     )
-    assert sorted(secret_values_under(keys, params)) == ["pw-json", "pw-object"]
+    assert sorted(secret_values_under(keys, params)) == ["pw-json", "pw-json-list", "pw-object"]
 
 
 def test_the_secrets_a_task_gives_are_found_under_secret_properties_only():
