@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # Copyright: threecx.xapi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A module that answers a saved configuration as config and does nothing else, for the benchmark.
