@@ -234,7 +234,9 @@ class Run:
         if kind.name in self.purge:
             return None
         names = kind.managed_properties([item.values for item in self.items if item.kind is kind])
-        if kind.name in DIRECTORY_SETS:  # a DN's number and id, all the directory learns of it, are read anyway
+        # what the directory learns of a department, trunk or holiday (of a DN it learns only the key and
+        # number, which are read anyway)
+        if kind.name in DIRECTORY_SETS:
             names.update(SOURCES[DIRECTORY_SETS[kind.name]][0])
         return kind.schema.projection_of(names)
 
