@@ -598,14 +598,26 @@ def expand_clause(field, depth, seen, computed=True):
     """Field's $expand clause with the nested navigation properties a comparison needs.
 
     Nested levels stop at schemas already on the path and at links to other entities.
-    computed=False leaves out the nested ones the server computes.
+    computed=False leaves out what the server computes: nested relations (a membership's GroupRights)
+    and, with a nested $select, the computed properties of the elements (a membership's department
+    name, the fifteen rights a role grants). A nested $select is plain OData 4, and live 3CX clients
+    send it (Groups($select=GroupId,Name)). It names every property kept, which a PBX build without
+    one of them refuses, so an element whose only computed property is its Id is read whole.
     """
     schema = field.schema
     if schema is None or field.link or depth >= 3 or schema.name in seen:
         return field.api
-    nested = [expand_clause(f, depth + 1, seen + (schema.name,), computed) for f in schema.fields.values()
+    fields = schema.fields.values()
+    options = []
+    if not computed and any(not f.settable and not f.navigation and f.api != "Id" for f in fields):
+        kept = set(f.api for f in fields if f.settable and not f.navigation) | ({field.key} if field.key else set())
+        if kept:
+            options.append("$select=%s" % ",".join(sorted(kept)))
+    nested = [expand_clause(f, depth + 1, seen + (schema.name,), computed) for f in fields
               if f.navigation and (computed or f.settable)]
-    return "%s($expand=%s)" % (field.api, ",".join(nested)) if nested else field.api
+    if nested:
+        options.append("$expand=%s" % ",".join(nested))
+    return "%s(%s)" % (field.api, ";".join(options)) if options else field.api
 
 
 def key_literal(value, key_type):

@@ -118,7 +118,9 @@ results:
     - Per kind, one entry per item (and per purged item) with its identity option, C(operation) and the entity under
       the module's name (as the PBX holds it after the task; predicted in check mode; V({}) once deleted).
     - The entity holds its key, its identity and the properties the config manages for its kind, as the API spells
-      them (every property for a kind in O(purge)). M(threecx.xapi.pbx_export) returns every property.
+      them (every property for a kind in O(purge)). Elements of a collection (a membership, an agent) hold only what
+      can be set of them, for example C(GroupId) and C(Rights.RoleName) of a department membership.
+      M(threecx.xapi.pbx_export) returns every property.
     - After a failure, only the items written (or found unchanged) before it.
   returned: always
   type: dict

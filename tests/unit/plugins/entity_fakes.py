@@ -26,12 +26,46 @@ def _literal(text):
     return text[1:-1].replace("''", "'") if text.startswith("'") else int(text)
 
 
+def _top_level(text, separator):
+    """text split at each separator outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    return [part for part in parts + [text[start:]] if part]
+
+
+def _expanded(text):
+    """{property: its nested query options} of an $expand clause."""
+    nested = {}
+    for item in _top_level(text or "", ","):
+        name, _paren, options = item.partition("(")
+        nested[name] = dict(option.split("=", 1) for option in _top_level(options[:-1], ";"))
+    return nested
+
+
 def _projected(entity, query):
-    """The entity as a collection read with $select answers it: the selected and the expanded properties only."""
-    if not query.get("$select"):
+    """The entity as a read with $select answers it: the selected and the expanded properties only.
+
+    The same holds inside each expanded property (Groups($select=GroupId;$expand=Rights)).
+    """
+    if not isinstance(entity, dict):
         return entity
-    names = set(query["$select"].split(",")) | set(re.findall(r"(?:^|,)(\w+)", query.get("$expand", "")))
-    return dict((name, value) for name, value in entity.items() if name in names)
+    expand = _expanded(query.get("$expand"))
+    if query.get("$select"):
+        names = set(query["$select"].split(",")) | set(expand)
+        entity = dict((name, value) for name, value in entity.items() if name in names)
+    else:
+        entity = dict(entity)
+    for name, options in expand.items():
+        value = entity.get(name)
+        if isinstance(value, list):
+            entity[name] = [_projected(element, options) for element in value]
+        elif value is not None:
+            entity[name] = _projected(value, options)
+    return entity
 
 
 class FakePbx(FakeXapi):

@@ -660,7 +660,27 @@ def test_expand_stops_at_cycles_and_after_three_levels():
     assert schema.expand_clause(Field("Plain"), 1, ()) == "Plain"
 
 
+def test_a_read_without_computed_properties_selects_inside_each_element():
+    members = field("Members", "object", ref="T.Member", many=True, key="Number", navigation=True)
+    assert schema.expand_clause(members, 1, ("T.Root",)) == "Members($expand=Rights)"
+    assert schema.expand_clause(members, 1, ("T.Root",), computed=False) == "Members($select=Number;$expand=Rights($select=RoleName))"
+    # the element's key is kept even where the server computes it
+    define("T.Coded", field("Code", computed=True), field("Label"), field("Hits", "int", computed=True))
+    coded = field("Coded", "object", ref="T.Coded", many=True, key="Code", navigation=True)
+    assert schema.expand_clause(coded, 1, ("T.Root",), computed=False) == "Coded($select=Code,Label)"
+    # an Id is all it computes: read whole rather than name every property (a build may lack one)
+    assert schema.expand_clause(field("Trunk", "object", ref="T.Trunk", navigation=True), 1, ("T.Root",),
+                                computed=False) == "Trunk($expand=Gateway($expand=Trunk))"
+    # nothing left to name: no empty $select
+    define("T.Counters", field("Hits", "int", computed=True), field("Misses", "int", computed=True))
+    assert schema.expand_clause(field("Counters", "object", ref="T.Counters", navigation=True), 1, (),
+                                computed=False) == "Counters"
+
+
 def test_the_registrys_projections():
+    assert registry.entity_set("Users").projection_of(["Groups"])[1] == [
+        "Groups($select=GroupId;$expand=Rights($select=RoleName))"]
+    assert registry.entity_set("Queues").projection_of(["Agents"])[1] == ["Agents($select=Number,SkillGroup)"]
     assert registry.entity_set("CallFlowApps").projection()[1] == ["Groups($expand=GroupRights,Rights)", "Trunk"]
     assert registry.entity_set("Users").projection()[0] is None
     assert "Members($expand=GroupRights,Rights)" in registry.entity_set("Groups").projection()[1]

@@ -393,15 +393,28 @@ def test_an_unknown_template_fails_the_apply_before_any_write_in_check_mode_too(
 # -- what an apply reads: the properties the config manages ------------------------------------------
 
 def test_an_apply_reads_and_reports_only_the_properties_the_config_manages():
+    membership = {"GroupId": 2, "Id": 7, "Name": "Sales", "Number": "GRP0002", "CanDelete": True, "Type": "Extension",
+                  "Rights": {"RoleName": "users", "CanBargeIn": False, "ShowMyCalls": True}}
     fake = typed_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada", LastName="Lovelace", Mobile="555",
-                                 Groups=[{"GroupId": 2, "Rights": {"RoleName": "users"}}])])
-    result = apply(fake, config={"users": [{"number": "101", "first_name": "Ada", "departments": ["Sales"]}]})
+                                 Groups=[membership])])
+    result = apply(fake, diff=True, config={"users": [{"number": "101", "first_name": "Ada", "departments": ["Sales"]}]})
     assert (result.rc, result["changed"]) == (0, False) and writes(fake) == []
     assert result["results"]["users"][0]["user"] == {"Id": 10, "Number": "101", "FirstName": "Ada",
                                                      "Groups": [{"GroupId": 2, "Rights": {"RoleName": "users"}}]}
     (users,) = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
     assert users.query["$select"].split(",") == ["FirstName", "Id", "Number"]
-    assert users.query["$expand"] == "Groups($expand=Rights)"  # the rights a role grants are the PBX's
+    # what the PBX computes of a membership (its department's name, the rights a role grants) is not read
+    assert users.query["$expand"] == "Groups($select=GroupId;$expand=Rights($select=RoleName))"
+
+
+def test_a_role_change_read_from_the_trimmed_membership_is_written_and_shown():
+    fake = typed_pbx(Users=[dict(Id=10, Number="101", FirstName="Ada",
+                                 Groups=[{"GroupId": 2, "Name": "Sales", "Rights": {"RoleName": "users", "CanBargeIn": True}}])])
+    result = apply(fake, diff=True, config={"users": [{"number": "101", "departments": [{"name": "Sales", "role": "managers"}]}]})
+    assert writes(fake) == [("PATCH", "/Users(10)", {"Groups": [{"GroupId": 2, "Rights": {"RoleName": "managers"}}]})]
+    (diff,) = result["diff"]
+    assert diff["before"]["Groups"] == [{"GroupId": 2, "Rights": {"RoleName": "users"}}]
+    assert diff["after"]["Groups"] == [{"GroupId": 2, "Rights": {"RoleName": "managers"}}]
 
 
 def test_an_updated_item_is_read_back_with_the_same_properties():
