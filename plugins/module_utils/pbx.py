@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import functools
 import threading
 
@@ -29,6 +30,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 
 # How many writes run side by side: items of one kind do not depend on each other.
 WORKERS = 8
+NO_LOCK = contextlib.nullcontext()
 # The entity set a reference names each kind by (the peer types of numbers are in references.PEER_TYPES).
 DIRECTORY_SETS = {"departments": "Groups", "trunks": "Trunks", "holidays": "Holidays"}
 
@@ -222,6 +224,7 @@ class Run:
         self.projections = dict((kind.name, self._projection(kind)) for kind in self.kinds if kind.identity)
         self.purged = []
         self.failed = None
+        self.numbering = threading.Lock()
 
     # -- plan
 
@@ -303,6 +306,16 @@ class Run:
 
     # -- write
 
+    def _numbering(self, kind):
+        """A lock held from a template read to the POST it builds, for kinds created from a template.
+
+        The PBX numbers what Pbx.InitTrunk builds with the first free number, so two trunks built side
+        by side would both be given it and the second POST refused with ALREADY_IN_USE.
+        """
+        if kind.schema.create.get("strategy") == "template":
+            return self.numbering
+        return NO_LOCK
+
     def write(self):
         """Creates and updates kind by kind, then the deferred references, then the deletes in reverse."""
         try:
@@ -324,7 +337,8 @@ class Run:
             plan.changes = dict((api, v) for api, v in plan.changes.items() if api not in unresolved)
         if plan.action == reconcile.CREATE:
             try:
-                key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+                with self._numbering(item.kind):
+                    key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
             except reconcile.XapiError as exc:
                 if getattr(exc, "created", None) is not None:  # it exists, with its basic properties only
                     item.entity, item.operation = exc.created, "created"

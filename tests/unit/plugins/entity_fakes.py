@@ -82,7 +82,8 @@ class FakePbx(FakeXapi):
         self.singletons = copy.deepcopy(singletons or {})
         self.post_answers_entity = post_answers_entity
         self.refused_on_post = {}      # set name -> properties a POST refuses (as POST /Users does)
-        self.functions = {}            # (set name, function, argument) -> what it answers (Pbx.InitTrunk)
+        self.functions = {}            # (set name, function, argument) -> what it answers, or a function that does
+        self.unique_on_post = {}       # set name -> a property no two entities may share (a trunk's Number)
 
     def key_of(self, set_name):
         return self.keys.get(set_name, "Id")
@@ -109,7 +110,7 @@ class FakePbx(FakeXapi):
             if answer is None:  # an unknown template: a warning on the parameter, as the simulator answers
                 return odata_error(400, "%s:\nWARNINGS.XAPI.NOT_FOUND" % function.group(3),
                                    [{"message": "WARNINGS.XAPI.NOT_FOUND", "target": function.group(3)}])
-            return FakeResponse(200, copy.deepcopy(answer))
+            return FakeResponse(200, copy.deepcopy(answer(self) if callable(answer) else answer))
         match = ROUTE.match(call.path)
         if not match:
             return odata_error(404, "No route for %s" % call.path)
@@ -164,6 +165,10 @@ class FakePbx(FakeXapi):
         if refused:
             return odata_error(400, "%s:\nWARNINGS.XAPI.INVALID" % refused[0],
                                [{"message": "WARNINGS.XAPI.INVALID", "target": refused[0]}])
+        unique = self.unique_on_post.get(name)
+        if unique and any(other.get(unique) == body.get(unique) for other in self.sets.get(name, {}).values()):
+            return odata_error(400, "%s:\nWARNINGS.XAPI.ALREADY_IN_USE" % unique,
+                               [{"message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": unique}])
         entity = self.put(name, body)
         return FakeResponse(201, copy.deepcopy(entity)) if self.post_answers_entity else FakeResponse(204)
 

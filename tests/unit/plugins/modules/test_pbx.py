@@ -10,10 +10,11 @@ __metaclass__ = type
 import functools
 import json
 import threading
+import time
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
-from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import typed_pbx
+from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import TRUNK_TEMPLATE, typed_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import make_client, odata_error
 
@@ -369,6 +370,24 @@ def test_apply_creates_a_trunk_from_its_template_and_a_second_run_changes_nothin
     again = apply(fake, config=TRUNKS)
     assert (again.rc, again["changed"]) == (0, False), again.stdout
     assert again["summary"]["trunks"] == counts(unchanged=2) and len(writes(fake)) == 1 and len(init_trunk_calls(fake)) == 2
+
+
+def test_trunks_built_from_templates_get_a_number_each():
+    # the PBX numbers each template it builds with the first free number; a POST of a number in use is refused
+    fake = typed_pbx()
+    fake.unique_on_post["Trunks"] = "Number"
+
+    def init_trunk(pbx):
+        taken = set(trunk["Number"] for trunk in pbx.sets["Trunks"].values())
+        number = next(str(n) for n in range(10000, 10100) if str(n) not in taken)
+        time.sleep(0.1)  # long enough for trunks built side by side to be handed the same number
+        return dict(TRUNK_TEMPLATE, Number=number)
+    fake.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = init_trunk
+    config = {"trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
+    result = apply(fake, config=config)
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    assert sorted(body["Number"] for _method, _path, body in writes(fake)) == ["10001", "10002", "10003"]
+    assert result["summary"]["trunks"] == counts(created=3)
 
 
 def test_check_mode_reads_the_template_of_a_new_trunk_and_writes_nothing():
