@@ -47,7 +47,7 @@ def _kinds():
         Kind("receptionists", "receptionist", sets("Receptionists"), identity=("number", "Number"),
              refs=[Memberships()], renames={"Timeout": "menu_timeout"}),
         Kind("callflow_apps", "callflow_app", sets("CallFlowApps"), identity=("number", "Number"),
-             refs=[Memberships(), TrunkLink("trunk", "Trunk")]),
+             refs=[Memberships(), TrunkLink("trunk", "Trunk")], hide_texts_option="diff_script"),
         Kind("inbound_rules", "inbound_rule", sets("InboundRules"), identity=("rule_name", "RuleName"),
              refs=[TrunkLink("trunk", "TrunkDN")]),
         Kind("outbound_rules", "outbound_rule", sets("OutboundRules"), identity=("name", "Name"),

@@ -402,12 +402,12 @@ class Run:
             if operation == "deleted":
                 entity = {}
             summary[item.kind.name][operation] += 1
-            entry = {"operation": operation, item.kind.module: entity or {}}
+            entry = {"operation": operation, item.kind.module: item.kind.shown(item.values, entity) or {}}
             if item.kind.identity:
                 entry[item.kind.identity[0]] = item.identity
             results[item.kind.name].append(entry)
             if diff_mode and item.plan.changed and (check_mode or operation != "unchanged"):
-                diffs.append(item.plan.diff(header=item.header))
+                diffs.append(item.plan.diff(header=item.header, text=not item.kind.hides_texts(item.values)))
         result = dict(changed=any(i.plan.changed for i in self.items + self.purged if check_mode or i.operation
                                   in ("created", "updated", "deleted")), summary=summary, results=results)
         if diff_mode:

@@ -22,7 +22,7 @@ import re
 from ansible_collections.threecx.xapi.plugins.module_utils import references, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, natural_key
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    ORDERED_BY_KEY, SchemaError, check_identity_text, flag_set, option_name, unknown_name_message)
+    ORDERED_BY_KEY, SchemaError, check_identity_text, flag_set, option_name, text_digest, unknown_name_message)
 
 # Option names Ansible's sanity checks take for secrets (validate-modules' no-log-needed).
 LOOKS_SECRET = re.compile(r"(?:pass(?!ive)|secret|token|key)", re.I)
@@ -452,7 +452,7 @@ class Kind:
     """One entity set (or singleton) as a typed module and a kind of a whole-PBX config see it."""
 
     def __init__(self, name, module, schema, identity=None, refs=(), exclude=(), title=None, create_only=(),
-                 create_defaults=None, renames=None):
+                 create_defaults=None, renames=None, hide_texts_option=None):
         self.name = name
         self.module = module
         self.schema = schema
@@ -464,6 +464,8 @@ class Kind:
         self.extra_create_only = dict(create_only)
         self.create_defaults = dict(create_defaults or {})  # API name -> value, or -> API name to copy
         self.renames = dict(renames or {})  # API name -> option, where the plain name is taken (timeout)
+        # a true/false option that, false, shows long texts (a script) as a digest in the output: scripts embed secrets
+        self.hide_texts_option = hide_texts_option
         self._fields = None
 
     @property
@@ -486,7 +488,28 @@ class Kind:
         names = set(self.fields()) | set(self.refs)
         if self.identity is not None:
             names.add(self.identity[0])
+        if self.hide_texts_option:
+            names.add(self.hide_texts_option)
         return sorted(names)
+
+    # -- output -------------------------------------------------------------------------------
+
+    def hides_texts(self, values):
+        """Does this item ask for its long texts (a script) as digests in the output?"""
+        return bool(self.hide_texts_option) and values.get(self.hide_texts_option) is False
+
+    def hidden_texts(self, values):
+        """The long texts an item gives and wants kept out of the output."""
+        if not self.hides_texts(values):
+            return []
+        return [values[option] for option, field in self.fields().items() if field.text_diff and values.get(option)]
+
+    def shown(self, values, entity):
+        """The entity as the output shows it: its long texts as digests where the item asks for that."""
+        if not self.hides_texts(values) or not entity:
+            return entity
+        texts = [field.api for field in self.fields().values() if field.text_diff and entity.get(field.api) is not None]
+        return dict(entity, **dict((api, text_digest(entity[api])) for api in texts)) if texts else entity
 
     @property
     def secret_options(self):
@@ -500,6 +523,11 @@ class Kind:
         desired, nested_identity = {}, None
         for option, value in values.items():
             if value is None or option in self.extra_create_only:
+                continue
+            if option == self.hide_texts_option:
+                if not isinstance(value, bool):
+                    raise SchemaError("%s.%s" % (where, option) if where else option,
+                                      "must be true or false (false shows long texts such as a script as a digest).")
                 continue
             if self.identity and option == self.identity[0] and "." in self.identity[1]:
                 nested_identity = str(value)

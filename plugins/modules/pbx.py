@@ -47,6 +47,9 @@ options:
         V(receptionists), V(callflow_apps), V(inbound_rules), V(outbound_rules), V(parameters), V(office_hours)).
       - Each kind is a list of items in the option format of its module (C(office_hours) is a dict). Kinds that are
         left out are not touched.
+      - An item of V(callflow_apps) may also give C(diff_script=false), as in M(threecx.xapi.callflow_app), for a
+        script that embeds a secret. Its script then shows only as its size and hash in RV(results) and in the diff,
+        and the text given is masked in every string of the output.
     type: dict
     required: true
   purge:
@@ -195,6 +198,8 @@ def apply(module):
     apply_run = pbx.Run(module.client, params["config"], params["purge"], params["update_secrets"], module.warnings_sink)
     for item in apply_run.items:
         module.protect(item.kind.schema, item.kind.to_api(item.values, pbx.Context(warnings=[])))
+        for text in item.kind.hidden_texts(item.values):
+            module.conceal(text)
     apply_run.plan()
     if module.check_mode:
         module.exit_json(**answer(apply_run.report(True, module._diff)))

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 
-from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils
+from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils, schema
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import TRUNK_TEMPLATE, typed_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
@@ -485,3 +485,36 @@ def test_the_first_failure_stops_reads_not_yet_started(monkeypatch):
     else:
         raise AssertionError("the failure was not raised")
     assert ran == [0, 1]
+
+
+# -- a script that embeds a secret: diff_script=false --------------------------------------------------
+
+OLD_SCRIPT = "class App {\n  const string Token = \"TOKEN-old-777\";\n}\n"
+NEW_SCRIPT = "class App {\n  const string Token = \"TOKEN-new-123\";\n}\n"
+
+
+def app_config(**extra):
+    return {"callflow_apps": [dict({"number": "8100", "name": "CRM", "script_code": NEW_SCRIPT}, **extra)]}
+
+
+def test_a_script_with_diff_script_false_shows_only_as_a_digest_in_check_mode_and_in_a_real_run():
+    for check_mode in (True, False):
+        fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
+        result = apply(fake, check_mode=check_mode, diff=True, config=app_config(diff_script=False))
+        assert (result.rc, result["changed"]) == (0, True), result.stdout
+        assert "TOKEN-" not in result.stdout
+        (diff,) = result["diff"]  # no line-by-line diff of the script follows the properties
+        assert diff["before"]["ScriptCode"] == schema.text_digest(OLD_SCRIPT)
+        assert diff["after"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        assert writes(fake) == ([] if check_mode else [("PATCH", "/CallFlowApps(40)", {"ScriptCode": NEW_SCRIPT})])
+
+
+def test_a_script_shows_line_by_line_by_default_and_diff_script_must_be_a_boolean():
+    fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
+    result = apply(fake, check_mode=True, diff=True, config=app_config())
+    assert "TOKEN-new-123" in result["diff"][1]["after"] and "TOKEN-old-777" in result["diff"][1]["before"]
+    assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == NEW_SCRIPT
+    refused = apply(fake, config=app_config(diff_script="no"))
+    assert refused.failed and refused["msg"].startswith("callflow_apps[0].diff_script: must be true or false")
+    assert writes(fake) == []
