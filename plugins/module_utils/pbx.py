@@ -49,10 +49,36 @@ def read_kind(client, kind, directory=None, projection=None):
     if kind.identity is None:
         return [reconcile.read(client, kind.schema)]
     select, expand = projection or kind.schema.projection(computed_navigation=False)
-    entities = list(odata.iterate(client, kind.schema.entity_set, select=select, expand=expand, orderby=kind.schema.key))
+    entities = read_collection(client, kind.schema.entity_set, select=select, expand=expand, orderby=kind.schema.key)
     if directory is not None:
         learn(directory, kind, entities)
     return entities
+
+
+def read_collection(client, path, select=None, expand=None, orderby=None):
+    """Every entity of a collection, in pages: the first page also counts them, and the pages after it are read
+    side by side (a PBX of 1,000 users answers in two round trips instead of ten).
+
+    A server that pages itself (@odata.nextLink) or does not count is read page after page. When the last page
+    comes back full, more pages follow one by one, so items added since the count are not missed.
+    """
+    size = odata.MAX_PAGE_SIZE
+    query = functools.partial(odata.build_query, select=select, expand=expand, orderby=orderby, top=size)
+    first = client.get(path, query=query(count=True)) or {}
+    total = first.get("@odata.count")
+    if first.get("@odata.nextLink") or not isinstance(total, int) or isinstance(total, bool):
+        return list(odata.iterate(client, path, select=select, expand=expand, orderby=orderby))
+    pages = [first.get("value") or []]
+    if len(pages[0]) == size:
+        pages += side_by_side([functools.partial(_page, client, path, query(skip=skip))
+                               for skip in range(size, total, size)])
+        while len(pages[-1]) == size:
+            pages.append(_page(client, path, query(skip=size * len(pages))))
+    return [odata.entity(item) for page in pages for item in page]
+
+
+def _page(client, path, query):
+    return (client.get(path, query=query) or {}).get("value") or []
 
 
 def read_kinds(client, kinds, directory=None, projections=None):

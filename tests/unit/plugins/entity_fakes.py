@@ -84,6 +84,7 @@ class FakePbx(FakeXapi):
         self.refused_on_post = {}      # set name -> properties a POST refuses (as POST /Users does)
         self.functions = {}            # (set name, function, argument) -> what it answers, or a function that does
         self.unique_on_post = {}       # set name -> a property no two entities may share (a trunk's Number)
+        self.counts = True             # answers @odata.count to $count=true (False: a server that does not)
 
     def key_of(self, set_name):
         return self.keys.get(set_name, "Id")
@@ -157,7 +158,10 @@ class FakePbx(FakeXapi):
             for prop, value in re.findall(CLAUSE, text):
                 entities = [e for e in entities if e.get(prop) == _literal(value)]
         page = [_projected(entity, call.query) for entity in entities[skip:skip + top]]
-        return FakeResponse(200, {"@odata.context": "$metadata#%s" % name, "value": copy.deepcopy(page)})
+        answer = {"@odata.context": "$metadata#%s" % name, "value": copy.deepcopy(page)}
+        if call.query.get("$count") == "true" and self.counts:
+            answer["@odata.count"] = len(entities)
+        return FakeResponse(200, answer)
 
     def _post(self, call, name):
         body = call.json or {}

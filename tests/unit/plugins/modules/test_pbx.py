@@ -16,7 +16,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as 
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import TRUNK_TEMPLATE, typed_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
-from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import make_client, odata_error
+from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import FakeResponse, make_client, odata_error
 
 # A department whose operator is a queue, which forwards to a ring group: three kinds, each created once.
 CONFIG = {"departments": [{"name": "Support", "custom_operator": "800"}],
@@ -485,6 +485,53 @@ def test_the_first_failure_stops_reads_not_yet_started(monkeypatch):
     else:
         raise AssertionError("the failure was not raised")
     assert ran == [0, 1]
+
+
+# -- a large kind: the first page counts, the others are read side by side ---------------------------------
+
+def many_users(count):
+    return typed_pbx(Users=[dict(Id=n, Number=str(1000 + n)) for n in range(1, count + 1)])
+
+
+def user_pages(fake):
+    return sorted((int(c.query.get("$skip", 0)), c.query.get("$count", "")) for c in fake.api_calls() if c.path == "/xapi/v1/Users")
+
+
+def read_users(fake):
+    return pbx_utils.read_collection(make_client(fake), "/Users", select=["Id", "Number"], orderby="Id")
+
+
+def test_the_pages_after_the_first_are_read_by_its_count():
+    fake = many_users(250)
+    assert [u["Id"] for u in read_users(fake)] == list(range(1, 251))
+    assert user_pages(fake) == [(0, "true"), (100, ""), (200, "")]
+
+
+def test_a_full_last_page_is_followed_by_another():
+    fake = many_users(100)
+    assert len(read_users(fake)) == 100
+    assert user_pages(fake) == [(0, "true"), (100, "")]
+
+
+def test_items_added_after_the_count_are_not_missed(monkeypatch):
+    fake = many_users(250)
+    answer = fake._list
+
+    def counted_before_a_hundred_more(call, name):  # the count was taken before 100 users were added
+        body = answer(call, name).json()
+        if "@odata.count" in body:
+            body["@odata.count"] = 150
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", counted_before_a_hundred_more)
+    assert [u["Id"] for u in read_users(fake)] == list(range(1, 251))
+    assert user_pages(fake) == [(0, "true"), (100, ""), (200, "")]
+
+
+def test_a_server_that_does_not_count_is_read_page_after_page():
+    fake = many_users(150)
+    fake.counts = False
+    assert [u["Id"] for u in read_users(fake)] == list(range(1, 151))
+    assert user_pages(fake) == [(0, ""), (0, "true"), (100, "")]
 
 
 # -- a script that embeds a secret: diff_script=false --------------------------------------------------
