@@ -149,6 +149,17 @@ def export(client, names, warnings=None):
 
 # -- apply: validation ---------------------------------------------------------------------
 
+def hidden_texts(config):
+    """The long texts (scripts) that items of config ask to keep out of the output, found before config is checked."""
+    texts = []
+    for kind in kinds_module.all_kinds():
+        items = config.get(kind.name) if isinstance(config, dict) else None
+        for values in items if isinstance(items, list) else ():
+            if isinstance(values, dict):
+                texts.extend(kind.hidden_texts(values))
+    return texts
+
+
 class Item:
     """One item of the config: its options, what it asks of the PBX, and what became of it."""
 

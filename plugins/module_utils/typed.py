@@ -499,8 +499,13 @@ class Kind:
         return bool(self.hide_texts_option) and values.get(self.hide_texts_option) is False
 
     def hidden_texts(self, values):
-        """The long texts an item gives and wants kept out of the output."""
-        if not self.hides_texts(values):
+        """The long texts an item gives and wants kept out of the output.
+
+        Asked of the items as given, before they are checked: a task refused for its input echoes its arguments, so a
+        script is kept out also where the option is not true or false (the task then fails on it).
+        """
+        hide = values.get(self.hide_texts_option) if self.hide_texts_option else None
+        if hide is None or hide is True:
             return []
         return [values[option] for option, field in self.fields().items() if field.text_diff and values.get(option)]
 

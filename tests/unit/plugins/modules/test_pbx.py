@@ -565,3 +565,14 @@ def test_a_script_shows_line_by_line_by_default_and_diff_script_must_be_a_boolea
     refused = apply(fake, config=app_config(diff_script="no"))
     assert refused.failed and refused["msg"].startswith("callflow_apps[0].diff_script: must be true or false")
     assert writes(fake) == []
+
+
+def test_a_config_refused_before_any_request_does_not_echo_a_hidden_script():
+    # the task's arguments come back with the failure: the script of an item that asks to hide it is masked there too
+    fake = typed_pbx()
+    for config in (dict(app_config(diff_script=False), users=[{"number": "101", "no_such_option": 1}]),
+                   app_config(diff_script="maybe")):
+        refused = apply(fake, config=config)
+        assert refused.failed and refused["invocation"]["module_args"]["config"], refused.stdout
+        assert "TOKEN-new-123" not in refused.stdout
+    assert writes(fake) == []
