@@ -526,6 +526,14 @@ class EntitySchema(ObjectSchema):
 
 # -- type helpers ------------------------------------------------------------
 
+def parse_bool(value):
+    """True or False, given as a boolean or as Ansible spells one (yes, off, 0); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return text in TRUE_TEXTS if text in TRUE_TEXTS + FALSE_TEXTS else None
+
+
 def parse_scalar(field, value, where, warnings):
     kind = field.kind
     if kind in ("string",) + tuple(PATTERNS):
@@ -553,12 +561,10 @@ def parse_scalar(field, value, where, warnings):
         except (TypeError, ValueError):
             raise SchemaError(where, "must be a number, got %r." % (value,))
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in TRUE_TEXTS or text in FALSE_TEXTS:
-            return text in TRUE_TEXTS
-        raise SchemaError(where, "must be true or false, got %r." % (value,))
+        parsed = parse_bool(value)
+        if parsed is None:
+            raise SchemaError(where, "must be true or false, got %r." % (value,))
+        return parsed
     if kind == "enum":
         return _parse_enum(field, value, where)
     raise SchemaError(where, "has a type this collection cannot handle (%s)." % kind)

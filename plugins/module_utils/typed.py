@@ -22,7 +22,7 @@ import re
 from ansible_collections.threecx.xapi.plugins.module_utils import references, registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import Lookup, natural_key
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
-    ORDERED_BY_KEY, SchemaError, check_identity_text, flag_set, option_name, text_digest, unknown_name_message)
+    ORDERED_BY_KEY, SchemaError, check_identity_text, flag_set, option_name, parse_bool, text_digest, unknown_name_message)
 
 # Option names Ansible's sanity checks take for secrets (validate-modules' no-log-needed).
 LOOKS_SECRET = re.compile(r"(?:pass(?!ive)|secret|token|key)", re.I)
@@ -496,7 +496,7 @@ class Kind:
 
     def hides_texts(self, values):
         """Does this item ask for its long texts (a script) as digests in the output?"""
-        return bool(self.hide_texts_option) and values.get(self.hide_texts_option) is False
+        return bool(self.hide_texts_option) and parse_bool(values.get(self.hide_texts_option)) is False
 
     def hidden_texts(self, values):
         """The long texts an item gives and wants kept out of the output.
@@ -505,7 +505,7 @@ class Kind:
         script is kept out also where the option is not true or false (the task then fails on it).
         """
         hide = values.get(self.hide_texts_option) if self.hide_texts_option else None
-        if hide is None or hide is True:
+        if hide is None or parse_bool(hide) is True:
             return []
         return [values[option] for option, field in self.fields().items() if field.text_diff and values.get(option)]
 
@@ -530,7 +530,7 @@ class Kind:
             if value is None or option in self.extra_create_only:
                 continue
             if option == self.hide_texts_option:
-                if not isinstance(value, bool):
+                if parse_bool(value) is None:
                     raise SchemaError("%s.%s" % (where, option) if where else option,
                                       "must be true or false (false shows long texts such as a script as a digest).")
                 continue

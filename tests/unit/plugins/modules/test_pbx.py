@@ -562,7 +562,7 @@ def test_a_script_shows_line_by_line_by_default_and_diff_script_must_be_a_boolea
     result = apply(fake, check_mode=True, diff=True, config=app_config())
     assert "TOKEN-new-123" in result["diff"][1]["after"] and "TOKEN-old-777" in result["diff"][1]["before"]
     assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == NEW_SCRIPT
-    refused = apply(fake, config=app_config(diff_script="no"))
+    refused = apply(fake, config=app_config(diff_script="maybe"))
     assert refused.failed and refused["msg"].startswith("callflow_apps[0].diff_script: must be true or false")
     assert writes(fake) == []
 
@@ -576,3 +576,16 @@ def test_a_config_refused_before_any_request_does_not_echo_a_hidden_script():
         assert refused.failed and refused["invocation"]["module_args"]["config"], refused.stdout
         assert "TOKEN-new-123" not in refused.stdout
     assert writes(fake) == []
+
+
+def test_diff_script_takes_false_as_the_other_booleans_of_a_config_do():
+    # as callflow_app takes it, and as an item's other true/false options are taken (Ansible's spellings)
+    for hide in ("no", "false", "False", 0, "off"):
+        fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
+        result = apply(fake, diff=True, config=app_config(diff_script=hide))
+        assert (result.rc, result["changed"]) == (0, True), result.stdout
+        assert "TOKEN-" not in result.stdout, hide
+        assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+    fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
+    shown = apply(fake, check_mode=True, diff=True, config=app_config(diff_script="yes"))
+    assert "TOKEN-new-123" in shown["diff"][1]["after"]
