@@ -357,13 +357,26 @@ class Run:
         """Creates and updates kind by kind, then the deferred references, then the deletes in reverse."""
         try:
             for kind in self.kinds:
-                self._side_by_side([i for i in self.items if i.kind is kind and i.plan.changed], self._write_item)
+                for items in self._write_batches(kind):
+                    self._side_by_side(items, self._write_item)
             self._side_by_side([i for i in self.items if i.deferred], self._write_deferred)
             for kind in reversed(self.kinds):
                 self._side_by_side([i for i in self.purged if i.kind is kind], self._delete)
         except (reconcile.XapiError, reconcile.PlanError, SchemaError) as exc:
             self.failed = exc
         return self.failed
+
+    def _write_batches(self, kind):
+        """The items of a kind to write, in batches written one after the other.
+
+        Of a kind created from a template, the items that set their number come first: the PBX numbers a template
+        build with the first free number, which may be the number another item of the run gives (refused then).
+        """
+        items = [i for i in self.items if i.kind is kind and i.plan.changed]
+        if self._numbering(kind) is NO_LOCK:
+            return [items]
+        numbered = [i for i in items if any(api in i.plan.changes for api in kind.schema.identity_apis)]
+        return [numbered, [i for i in items if i not in numbered]]
 
     def _write_item(self, item):
         """Create or update one item; references to what this run creates later are set afterwards."""

@@ -372,8 +372,9 @@ def test_apply_creates_a_trunk_from_its_template_and_a_second_run_changes_nothin
     assert again["summary"]["trunks"] == counts(unchanged=2) and len(writes(fake)) == 1 and len(init_trunk_calls(fake)) == 2
 
 
-def test_trunks_built_from_templates_get_a_number_each():
-    # the PBX numbers each template it builds with the first free number; a POST of a number in use is refused
+def numbering_pbx():
+    """A fake that numbers each template it builds with the first free number, as the PBX does, and refuses a POST
+    of a number in use."""
     fake = typed_pbx()
     fake.unique_on_post["Trunks"] = "Number"
 
@@ -383,11 +384,27 @@ def test_trunks_built_from_templates_get_a_number_each():
         time.sleep(0.1)  # long enough for trunks built side by side to be handed the same number
         return dict(TRUNK_TEMPLATE, Number=number)
     fake.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = init_trunk
+    return fake
+
+
+def test_trunks_built_from_templates_get_a_number_each():
+    fake = numbering_pbx()
     config = {"trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
     result = apply(fake, config=config)
     assert (result.rc, result["changed"]) == (0, True), result.stdout
     assert sorted(body["Number"] for _method, _path, body in writes(fake)) == ["10001", "10002", "10003"]
     assert result["summary"]["trunks"] == counts(created=3)
+
+
+def test_a_trunk_that_gives_its_number_is_created_before_those_the_pbx_numbers():
+    # 10001 is the first free number: built first, a trunk without a number would take it from the one that gives it
+    fake = numbering_pbx()
+    config = {"trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BC"]
+              + [{"name": "Provider D", "template": "generic.pv.xml", "number": "10001"}]}
+    result = apply(fake, config=config)
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    numbers = dict((body["Gateway"]["Name"], body["Number"]) for _method, _path, body in writes(fake))
+    assert numbers["Provider D"] == "10001" and sorted(numbers.values()) == ["10001", "10002", "10003"]
 
 
 def test_check_mode_reads_the_template_of_a_new_trunk_and_writes_nothing():
