@@ -307,10 +307,20 @@ class Run:
             if kind.name in self.purge:
                 for key, entity in sorted(found[kind.name].items()):
                     if key not in named[kind.name]:
-                        purged = Item(kind, None, {kind.identity[0]: key})
+                        purged = Item(kind, None, dict(self._hiding(kind), **{kind.identity[0]: key}))
                         purged.current = entity
                         purged.plan = reconcile.plan(kind.schema, entity, {}, "absent")
                         self.purged.append(purged)
+
+    def _hiding(self, kind):
+        """The options of a purged item: its long texts hidden when an item of its kind hides its own.
+
+        A purged item has no options to ask for it, and the script of an app that goes (renamed, renumbered) often
+        holds the same token as the script that stays.
+        """
+        if any(item.kind is kind and kind.hides_texts(item.values) for item in self.items):
+            return {kind.hide_texts_option: False}
+        return {}
 
     def _check_number_free(self, item):
         """A new extension, queue, ... cannot take a number another kind holds on the PBX (ALREADY_IN_USE)."""

@@ -49,7 +49,8 @@ options:
         left out are not touched.
       - An item of V(callflow_apps) may also give C(diff_script=false), as in M(threecx.xapi.callflow_app), for a
         script that embeds a secret. Its script then shows only as its size and hash in RV(results) and in the diff,
-        and the text given is masked in every string of the output.
+        and the text given is masked in every string of the output. The apps of O(purge) then show their scripts
+        the same way.
     type: dict
     required: true
   purge:

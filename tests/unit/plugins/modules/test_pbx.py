@@ -606,3 +606,14 @@ def test_diff_script_takes_false_as_the_other_booleans_of_a_config_do():
     fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
     shown = apply(fake, check_mode=True, diff=True, config=app_config(diff_script="yes"))
     assert "TOKEN-new-123" in shown["diff"][1]["after"]
+
+
+def test_a_purged_app_hides_its_script_when_the_apps_kept_hide_theirs():
+    # an app renumbered: the one that goes holds the same token as the one that stays
+    for hide, shown in ((False, False), (True, True)):
+        fake = typed_pbx(CallFlowApps=[dict(Id=41, Number="8101", Name="CRM", ScriptCode=OLD_SCRIPT)])
+        result = apply(fake, check_mode=True, diff=True, config=app_config(diff_script=hide), purge=["callflow_apps"])
+        assert result["summary"]["callflow_apps"] == counts(created=1, deleted=1), result.stdout
+        assert ("TOKEN-old-777" in result.stdout) is shown
+        (gone,) = [d for d in result["diff"] if d["before_header"] == "callflow_apps 8101"]
+        assert gone["before"]["ScriptCode"] == schema.text_digest(OLD_SCRIPT)
