@@ -27,6 +27,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.references import (
     NEW, PEER_TYPES, SOURCES, UNIQUE_NUMBERS, Directory, number_taken)
 from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
+from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import secret_values
 
 # How many writes run side by side: items of one kind do not depend on each other.
 WORKERS = 8
@@ -149,14 +150,33 @@ def export(client, names, warnings=None):
 
 # -- apply: validation ---------------------------------------------------------------------
 
+def given_items(config):
+    """(kind, options) of every item of config as given, whatever else is wrong with it (nothing is checked)."""
+    for kind in kinds_module.all_kinds():
+        value = config.get(kind.name) if isinstance(config, dict) else None
+        for values in (value if isinstance(value, list) else [value]):
+            if isinstance(values, dict):
+                yield kind, values
+
+
 def hidden_texts(config):
     """The long texts (scripts) that items of config ask to keep out of the output, found before config is checked."""
+    return [text for kind, values in given_items(config) for text in kind.hidden_texts(values)]
+
+
+def secret_texts(config):
+    """Every secret value config gives (passwords, PINs), found before config is checked.
+
+    A task refused for its input echoes its arguments, and an item refused is never converted; so each option is
+    converted on its own, and one that cannot be is taken whole where it is, or may hold, a secret.
+    """
     texts = []
-    for kind in kinds_module.all_kinds():
-        items = config.get(kind.name) if isinstance(config, dict) else None
-        for values in items if isinstance(items, list) else ():
-            if isinstance(values, dict):
-                texts.extend(kind.hidden_texts(values))
+    for kind, values in given_items(config):
+        for option, value in values.items():
+            try:
+                texts.extend(secret_values(kind.schema, kind.to_api({option: value}, Context(warnings=[]))))
+            except SchemaError:
+                texts.extend(kind.texts_if_secret(option, value))
     return texts
 
 

@@ -196,11 +196,10 @@ def answer(result):
 
 def apply(module):
     params = module.params
-    for text in pbx.hidden_texts(params["config"]):  # before the check: a refused task echoes its arguments
+    # before the check: a task refused for its input echoes its arguments
+    for text in pbx.secret_texts(params["config"]) + pbx.hidden_texts(params["config"]):
         module.conceal(text)
     apply_run = pbx.Run(module.client, params["config"], params["purge"], params["update_secrets"], module.warnings_sink)
-    for item in apply_run.items:
-        module.protect(item.kind.schema, item.kind.to_api(item.values, pbx.Context(warnings=[])))
     apply_run.plan()
     if module.check_mode:
         module.exit_json(**answer(apply_run.report(True, module._diff)))

@@ -617,3 +617,28 @@ def test_a_purged_app_hides_its_script_when_the_apps_kept_hide_theirs():
         assert ("TOKEN-old-777" in result.stdout) is shown
         (gone,) = [d for d in result["diff"] if d["before_header"] == "callflow_apps 8101"]
         assert gone["before"]["ScriptCode"] == schema.text_digest(OLD_SCRIPT)
+
+
+# -- a refused config echoes its arguments: the secrets it gives are masked there too --------------------
+
+def test_a_refused_config_does_not_echo_the_passwords_and_pins_it_gives():
+    fake = typed_pbx()
+    config = {"trunks": [{"name": "Provider B", "template": "generic.pv.xml", "auth_password": {"value": "Sekr1t-Trunk-Pw"}}],
+              "users": [{"number": "101", "vm_pin": 918273, "bogus": 1},
+                        {"number": "102", "auth_passwd": "Typo-Secret-77", "phones": "not a list Phone-Pw-55"}]}
+    result = apply(fake, config=config)
+    assert result.failed and result["msg"].startswith("users[0].bogus")
+    assert "module_args" in result.stdout  # the arguments are echoed, masked
+    for secret in ("Sekr1t-Trunk-Pw", "918273", "Typo-Secret-77"):
+        assert secret not in result.stdout
+    assert writes(fake) == []
+
+
+def test_the_secrets_of_a_config_are_found_option_by_option():
+    config = {"users": [{"number": "101", "vm_pin": "4711", "first_name": "Ada", "unknown": "plain"},
+                        {"number": "102", "auth_password": {"value": "Pw-1"}, "auth_passwd": "Pw-typo",
+                         "departments": 5}],
+              "trunks": [{"name": "T", "auth_password": "not an object Pw-2"}],
+              "office_hours": {"time_zone_id": "51"}}
+    assert sorted(pbx_utils.secret_texts(config)) == ["4711", "Pw-1", "Pw-typo", "not an object Pw-2"]
+    assert pbx_utils.secret_texts("not a dict") == [] and pbx_utils.secret_texts({"users": "x"}) == []
