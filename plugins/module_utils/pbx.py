@@ -167,11 +167,17 @@ def hidden_texts(config):
 def secret_texts(config):
     """Every secret value config gives (passwords, PINs), found before config is checked.
 
-    A task refused for its input echoes its arguments, and an item refused is never converted; so each option is
-    converted on its own, and one that cannot be is taken whole where it is, or may hold, a secret.
+    A task refused for its input echoes its arguments, and an item refused is never converted; so the options of
+    an item that cannot be converted are converted one by one, and one that cannot be is taken whole where it is,
+    or may hold, a secret.
     """
     texts = []
     for kind, values in given_items(config):
+        try:
+            texts.extend(secret_values(kind.schema, kind.to_api(values, Context(warnings=[]))))
+            continue
+        except SchemaError:
+            pass
         for option, value in values.items():
             try:
                 texts.extend(secret_values(kind.schema, kind.to_api({option: value}, Context(warnings=[]))))
