@@ -544,6 +544,20 @@ def test_items_added_after_the_count_are_not_missed(monkeypatch):
     assert user_pages(fake) == [(0, "true"), (100, ""), (200, "")]
 
 
+def test_a_server_that_pages_itself_is_read_page_after_page(monkeypatch):
+    fake = many_users(150)
+    answer = fake._list
+
+    def paged_by_the_server(call, name):  # a server that hands out its own next page
+        body = answer(call, name).json()
+        if call.query.get("$count"):
+            body["@odata.nextLink"] = "https://pbx.example.com:5001/xapi/v1/Users?$skip=100"
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", paged_by_the_server)
+    assert [u["Id"] for u in read_users(fake)] == list(range(1, 151))
+    assert user_pages(fake) == [(0, ""), (0, "true"), (100, "")]
+
+
 def test_a_server_that_does_not_count_is_read_page_after_page():
     fake = many_users(150)
     fake.counts = False
