@@ -448,12 +448,14 @@ def _list(value, where):
 
 # -- kinds -------------------------------------------------------------------------------
 
-def _holds_secret(field, depth=0):
-    """Is the field secret, or an object with a secret property (at most three levels down)?"""
+def _holds_secret(field, seen=()):
+    """Is the field secret, or an object with a secret property at any depth? (seen: the schemas on the way)"""
     if field.secret:
         return True
     schema = field.schema
-    return depth < 3 and schema is not None and any(_holds_secret(f, depth + 1) for f in schema.fields.values())
+    if schema is None or schema.name in seen:
+        return False
+    return any(_holds_secret(f, seen + (schema.name,)) for f in schema.fields.values())
 
 
 def _texts(value):

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx, typed
 from ansible_collections.threecx.xapi.plugins.module_utils.references import Directory
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import ORDERED_BY_KEY, SchemaError
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import ORDERED_BY_KEY, Field, ObjectSchema, SchemaError
 
 
 def directory():
@@ -476,3 +476,18 @@ def test_the_properties_items_manage_are_named_at_the_top_level():
     # agents in hunt order need the strategy that makes the order count, even when the item does not set it
     assert queues.managed_properties([{"number": "800", "agents": ["101"]}, {"number": "801", "name": "Q"}]) == {
         "Number", "Agents", "PollingStrategy", "Name"}
+
+
+def test_a_secret_is_found_at_any_depth_and_a_cycle_of_schemas_ends_the_search():
+    table = {}
+
+    def field(api, kind="string", **kwargs):
+        return Field(api, kind, resolve=table.__getitem__, **kwargs)
+    table["T.Leaf"] = ObjectSchema("T.Leaf", fields=[field("Plain"), field("Secret", secret=True)])
+    table["T.Level3"] = ObjectSchema("T.Level3", fields=[field("Leaf", "object", ref="T.Leaf")])
+    table["T.Level2"] = ObjectSchema("T.Level2", fields=[field("Down", "object", ref="T.Level3")])
+    table["T.Level1"] = ObjectSchema("T.Level1", fields=[field("Down", "object", ref="T.Level2")])
+    table["T.Loop"] = ObjectSchema("T.Loop", fields=[field("Name"), field("Again", "object", ref="T.Loop")])
+    assert typed._holds_secret(field("Deep", "object", ref="T.Level1"))  # four levels down
+    assert not typed._holds_secret(field("Loop", "object", ref="T.Loop"))
+    assert not typed._holds_secret(field("Plain"))

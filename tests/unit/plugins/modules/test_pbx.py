@@ -511,7 +511,10 @@ def many_users(count):
 
 
 def user_pages(fake):
-    return sorted((int(c.query.get("$skip", 0)), c.query.get("$count", "")) for c in fake.api_calls() if c.path == "/xapi/v1/Users")
+    """(skip, count) of each read of the users, each of a page of 100 with the projection asked for."""
+    calls = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
+    assert all((c.query["$top"], c.query["$select"], c.query["$orderby"]) == ("100", "Id,Number", "Id") for c in calls)
+    return sorted((int(c.query.get("$skip", 0)), c.query.get("$count", "")) for c in calls)
 
 
 def read_users(fake):
@@ -522,6 +525,20 @@ def test_the_pages_after_the_first_are_read_by_its_count():
     fake = many_users(250)
     assert [u["Id"] for u in read_users(fake)] == list(range(1, 251))
     assert user_pages(fake) == [(0, "true"), (100, ""), (200, "")]
+
+
+def test_the_pages_after_the_first_are_read_at_the_same_time(monkeypatch):
+    fake = many_users(300)
+    answer, third_page_asked, overlapped = fake._list, threading.Event(), []
+
+    def pages_that_wait_for_each_other(call, name):
+        if call.query.get("$skip") == "100":  # answers only once the third page is asked for too
+            overlapped.append(third_page_asked.wait(10))
+        elif call.query.get("$skip") == "200":
+            third_page_asked.set()
+        return answer(call, name)
+    monkeypatch.setattr(fake, "_list", pages_that_wait_for_each_other)
+    assert len(read_users(fake)) == 300 and overlapped == [True]
 
 
 def test_a_full_last_page_is_followed_by_another():
@@ -655,4 +672,8 @@ def test_the_secrets_of_a_config_are_found_option_by_option():
               "trunks": [{"name": "T", "auth_password": "not an object Pw-2"}],
               "office_hours": {"time_zone_id": "51"}}
     assert sorted(pbx_utils.secret_texts(config)) == ["4711", "Pw-1", "Pw-typo", "not an object Pw-2"]
+    # a phone's settings hold a secret: the phones that cannot be read are taken whole, blanks and flags left out
+    phones = [{"mac_address": "001122334455", "settings": {"secret": "Phone-Pw-9", "on": True, "none": ""}}, "broken", 0]
+    assert sorted(pbx_utils.secret_texts({"users": [{"number": "103", "phones": phones}]})) == [
+        "0", "001122334455", "Phone-Pw-9", "broken"]
     assert pbx_utils.secret_texts("not a dict") == [] and pbx_utils.secret_texts({"users": "x"}) == []
