@@ -513,12 +513,13 @@ def many_users(count):
 def user_pages(fake):
     """(skip, count) of each read of the users, each of a page of 100 with the projection asked for."""
     calls = [c for c in fake.api_calls() if c.path == "/xapi/v1/Users"]
-    assert all((c.query["$top"], c.query["$select"], c.query["$orderby"]) == ("100", "Id,Number", "Id") for c in calls)
+    assert all((c.query["$top"], c.query["$select"], c.query["$expand"], c.query["$orderby"]) ==
+               ("100", "Id,Number", "Groups", "Number") for c in calls)
     return sorted((int(c.query.get("$skip", 0)), c.query.get("$count", "")) for c in calls)
 
 
 def read_users(fake):
-    return pbx_utils.read_collection(make_client(fake), "/Users", select=["Id", "Number"], orderby="Id")
+    return pbx_utils.read_collection(make_client(fake), "/Users", select=["Id", "Number"], expand=["Groups"], orderby="Number")
 
 
 def test_the_pages_after_the_first_are_read_by_its_count():
@@ -601,7 +602,9 @@ def test_a_script_with_diff_script_false_shows_only_as_a_digest_in_check_mode_an
         (diff,) = result["diff"]  # no line-by-line diff of the script follows the properties
         assert diff["before"]["ScriptCode"] == schema.text_digest(OLD_SCRIPT)
         assert diff["after"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
-        assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        app = result["results"]["callflow_apps"][0]["callflow_app"]
+        assert app["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        assert (app["Id"], app["Number"], app["Name"]) == (40, "8100", "CRM")  # only the script is hidden
         assert writes(fake) == ([] if check_mode else [("PATCH", "/CallFlowApps(40)", {"ScriptCode": NEW_SCRIPT})])
 
 
@@ -633,7 +636,9 @@ def test_diff_script_takes_false_as_the_other_booleans_of_a_config_do():
         result = apply(fake, diff=True, config=app_config(diff_script=hide))
         assert (result.rc, result["changed"]) == (0, True), result.stdout
         assert "TOKEN-" not in result.stdout, hide
-        assert result["results"]["callflow_apps"][0]["callflow_app"]["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        app = result["results"]["callflow_apps"][0]["callflow_app"]
+        assert app["ScriptCode"] == schema.text_digest(NEW_SCRIPT)
+        assert (app["Id"], app["Number"], app["Name"]) == (40, "8100", "CRM")  # only the script is hidden
     fake = typed_pbx(CallFlowApps=[dict(Id=40, Number="8100", Name="CRM", ScriptCode=OLD_SCRIPT)])
     shown = apply(fake, check_mode=True, diff=True, config=app_config(diff_script="yes"))
     assert "TOKEN-new-123" in shown["diff"][1]["after"]
