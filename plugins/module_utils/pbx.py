@@ -25,7 +25,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils import kinds as kinds
 from ansible_collections.threecx.xapi.plugins.module_utils import odata, reconcile
 from ansible_collections.threecx.xapi.plugins.module_utils.references import (
     NEW, PEER_TYPES, SOURCES, UNIQUE_NUMBERS, Directory, number_taken)
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, unknown_name_message
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, check_identity_text, texts_in, unknown_name_message
 from ansible_collections.threecx.xapi.plugins.module_utils.typed import Context
 from ansible_collections.threecx.xapi.plugins.module_utils.xapi_module import secret_values
 
@@ -182,7 +182,7 @@ def secret_texts(config):
             try:
                 texts.extend(secret_values(kind.schema, kind.to_api({option: value}, Context(warnings=[]))))
             except SchemaError:
-                texts.extend(kind.texts_if_secret(option, value))
+                texts.extend(texts_in(value) if kind.may_hold_secret(option) else [])
     return texts
 
 
@@ -385,9 +385,7 @@ class Run:
         The PBX numbers what Pbx.InitTrunk builds with the first free number, so two trunks built side
         by side would both be given it and the second POST refused with ALREADY_IN_USE.
         """
-        if kind.schema.create.get("strategy") == "template":
-            return self.numbering
-        return NO_LOCK
+        return self.numbering if _from_template(kind) else NO_LOCK
 
     def write(self):
         """Creates and updates kind by kind, then the deferred references, then the deletes in reverse."""
@@ -409,7 +407,7 @@ class Run:
         build with the first free number, which may be the number another item of the run gives (refused then).
         """
         items = [i for i in self.items if i.kind is kind and i.plan.changed]
-        if self._numbering(kind) is NO_LOCK:
+        if not _from_template(kind):
             return [items]
         numbered = [i for i in items if any(api in i.plan.changes for api in kind.schema.identity_apis)]
         return [numbered, [i for i in items if i not in numbered]]
@@ -499,6 +497,10 @@ class Run:
         if diff_mode:
             result["diff"] = [entry for diff in diffs for entry in (diff if isinstance(diff, list) else [diff])]
         return result
+
+
+def _from_template(kind):
+    return kind.schema.create.get("strategy") == "template"
 
 
 def _labelled(action, item):

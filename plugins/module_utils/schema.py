@@ -704,6 +704,15 @@ def secret_values_under(keys, value):
     return found
 
 
+def texts_in(value):
+    """Every text (and number) in a value, at any depth, as masking needs them: blanks and booleans left out."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in texts_in(item)]
+    return [] if value in (None, "") or isinstance(value, bool) else [str(value)]
+
+
 def normalize_text(value):
     """Line endings to LF, trailing blanks of each line and of the text removed."""
     if value is None:

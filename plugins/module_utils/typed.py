@@ -458,15 +458,6 @@ def _holds_secret(field, seen=()):
     return any(_holds_secret(f, seen + (schema.name,)) for f in schema.fields.values())
 
 
-def _texts(value):
-    """Every text (and number) in a value as given, at any depth."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return [text for item in value for text in _texts(item)]
-    return [] if value in (None, "") or isinstance(value, bool) else [str(value)]
-
-
 class Kind:
     """One entity set (or singleton) as a typed module and a kind of a whole-PBX config see it."""
 
@@ -528,18 +519,13 @@ class Kind:
             return []
         return [values[option] for option, field in self.fields().items() if field.text_diff and values.get(option)]
 
-    def texts_if_secret(self, option, value):
-        """Every text of an option's value that is, or may hold, a secret: for an option that cannot be converted.
-
-        That is an option whose property is secret or holds a secret property, and an unknown option whose name
-        looks like a secret's (auth_passwd).
-        """
+    def may_hold_secret(self, option):
+        """Is the option's value, or may it hold, a secret? Its property is secret or holds a secret property, or
+        (an unknown option) its name looks like a secret's (auth_passwd)."""
         field = self.fields().get(option)
         if field is not None:
-            secret = _holds_secret(field)
-        else:
-            secret = option not in self.refs and bool(LOOKS_SECRET.search(option))
-        return _texts(value) if secret else []
+            return _holds_secret(field)
+        return option not in self.refs and bool(LOOKS_SECRET.search(option))
 
     def shown(self, values, entity):
         """The entity as the output shows it: its long texts as digests where the item asks for that."""

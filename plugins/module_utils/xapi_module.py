@@ -19,7 +19,7 @@ from ansible_collections.threecx.xapi.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, XapiClient, XapiError, normalize_base_url)
 from ansible_collections.threecx.xapi.plugins.module_utils import registry
 from ansible_collections.threecx.xapi.plugins.module_utils.reconcile import PlanError
-from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets, secret_values_under
+from ansible_collections.threecx.xapi.plugins.module_utils.schema import SchemaError, mask_secrets, secret_values_under, texts_in
 
 
 def connection_argument_spec():
@@ -194,19 +194,9 @@ def secret_values(schema, value):
         if field is None:
             continue
         if field.secret:
-            yield from _texts(item)
+            yield from texts_in(item)
         elif field.kind == "object":
             yield from secret_values(field.schema, item)
-
-
-def _texts(value):
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
-    elif value not in (None, "", True, False):
-        yield str(value)
 
 
 def _quiet_insecure_warnings():

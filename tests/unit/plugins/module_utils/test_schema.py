@@ -993,3 +993,8 @@ def test_the_secrets_a_task_gives_are_found_under_secret_properties_only():
     tokens = {"RefreshTokens": [{"Token": "t1"}, "not an object", {"Token": ["t2", True, False, None, "", 7]}]}
     assert list(secret_values(clients, tokens)) == ["t1", "t2", "7"]
     assert list(secret_values(None, desired)) == []
+
+
+def test_texts_in_a_value_are_its_texts_and_numbers_at_any_depth_without_blanks_or_flags():
+    assert schema.texts_in({"a": [0, 1, True, False, "", None, "x", {"b": 2.5}]}) == ["0", "1", "x", "2.5"]
+    assert schema.texts_in("Pw") == ["Pw"] and schema.texts_in(None) == []
