@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import random
 import re
 from html import unescape as html_unescape
 import threading
@@ -354,6 +355,13 @@ class XapiClient:
 
     def _backoff(self, attempt):
         return min(self.backoff * 2 ** min(attempt, 32), MAX_RETRY_WAIT)
+
+    def wait_to_retry(self, attempt):
+        """Wait before doing again what collided with another client's work (attempt: 0 for the first retry).
+
+        The backoff with jitter: two tasks that collided once do not keep colliding in step.
+        """
+        self._sleep(random.uniform(0.5, 1.0) * self._backoff(attempt))
 
     def _refuse_redirect(self, response, method, url, shown):
         """A redirect is never followed: requests would drop the token, or turn the login POST into a GET."""

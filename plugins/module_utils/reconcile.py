@@ -23,6 +23,8 @@ from ansible_collections.threecx.xapi.plugins.module_utils.schema import (
 CREATE, UPDATE, DELETE, NONE = "create", "update", "delete", "none"
 OPERATIONS = {CREATE: "created", UPDATE: "updated", DELETE: "deleted", NONE: "unchanged"}
 MATCHABLE = ("string", "int", "number", "bool", "enum", "guid")
+# How often a create from a template is built, when the number the PBX chose is taken before the POST
+TEMPLATE_BUILDS = 4
 
 
 class PlanError(Exception):
@@ -356,7 +358,7 @@ def create(client, schema, body, args=None):
     """Create by the set's strategy; answer the new entity's key."""
     strategy = schema.create.get("strategy", "post")
     if strategy == "template":
-        return _post(client, schema, from_template(client, schema, body, args or {}))
+        return _create_from_template(client, schema, body, args or {})
     if strategy == "post_then_patch":
         first = dict((api, body[api]) for api in schema.create["post"] if api in body)
         rest = dict((api, value) for api, value in body.items() if api not in first)
@@ -371,6 +373,25 @@ def create(client, schema, body, args=None):
                 raise
         return key
     return _post(client, schema, body)
+
+
+def _create_from_template(client, schema, body, args):
+    """POST what the PBX builds from a template, built again when the number it chose was taken meanwhile.
+
+    The PBX gives a template build the first free number without holding it, so a task creating the same kind
+    at the same time (a second play, an administrator) can take it first: the POST is then refused with
+    ALREADY_IN_USE on that number, and a new build gets the next one. Never for a number the task gives.
+    """
+    chosen = [api for api in schema.identity_apis if body.get(api) is None]
+    for attempt in range(1, TEMPLATE_BUILDS + 1):
+        try:
+            return _post(client, schema, from_template(client, schema, body, args))
+        except XapiError as exc:
+            taken = exc.status == 400 and any(reason.startswith("%s:" % api) and "ALREADY_IN_USE" in reason
+                                              for reason in exc.reasons for api in chosen)
+            if not taken or attempt == TEMPLATE_BUILDS:
+                raise
+        client.wait_to_retry(attempt - 1)
 
 
 def check_create(client, schema, plan_):

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 
-from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils, schema
+from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils, reconcile, schema
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import TRUNK_TEMPLATE, typed_pbx
 from ansible_collections.threecx.xapi.tests.unit.plugins.module_runner import run_module
@@ -405,6 +405,42 @@ def test_a_trunk_that_gives_its_number_is_created_before_those_the_pbx_numbers()
     assert (result.rc, result["changed"]) == (0, True), result.stdout
     numbers = dict((body["Gateway"]["Name"], body["Number"]) for _method, _path, body in writes(fake))
     assert numbers["Provider D"] == "10001" and sorted(numbers.values()) == ["10001", "10002", "10003"]
+
+
+def stale_numbers(stale_builds):
+    """A PBX whose first template builds offer a number another task took meanwhile (Provider A's 10000)."""
+    fake = typed_pbx()
+    fake.unique_on_post["Trunks"] = "Number"
+    builds = []
+
+    def init_trunk(pbx):
+        builds.append(1)
+        taken = set(trunk["Number"] for trunk in pbx.sets["Trunks"].values())
+        number = "10000" if len(builds) <= stale_builds else next(str(n) for n in range(10000, 10100) if str(n) not in taken)
+        return dict(TRUNK_TEMPLATE, Number=number)
+    fake.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = init_trunk
+    return fake
+
+
+def test_a_number_taken_between_the_build_and_the_post_is_built_again():
+    fake = stale_numbers(stale_builds=2)  # the check before any write, then the first build for the POST
+    result = apply(fake, config={"trunks": [{"name": "Provider B", "template": "generic.pv.xml"}]})
+    assert (result.rc, result["changed"]) == (0, True), result.stdout
+    assert [c.json["Number"] for c in fake.api_calls() if c.method == "POST"] == ["10000", "10001"]
+    assert len(init_trunk_calls(fake)) == 3
+
+
+def test_a_number_still_taken_after_four_builds_or_given_by_the_task_fails_with_the_reason():
+    fake = stale_numbers(stale_builds=10)
+    result = apply(fake, config={"trunks": [{"name": "Provider B", "template": "generic.pv.xml"}]})
+    assert result.failed and "Number: WARNINGS.XAPI.ALREADY_IN_USE" in result["msg"]
+    assert len([c for c in fake.api_calls() if c.method == "POST"]) == reconcile.TEMPLATE_BUILDS
+    assert len(fake.sleeps) == reconcile.TEMPLATE_BUILDS - 1  # a pause before each new build: the backoff, with jitter
+    assert all(0.25 * 2 ** n <= pause <= 0.5 * 2 ** n for n, pause in enumerate(fake.sleeps))
+    fake = stale_numbers(stale_builds=0)
+    result = apply(fake, config={"trunks": [{"name": "Provider B", "template": "generic.pv.xml", "number": "10000"}]})
+    assert result.failed and "ALREADY_IN_USE" in result["msg"]
+    assert len([c for c in fake.api_calls() if c.method == "POST"]) == 1  # the task's own number: not built again
 
 
 def test_check_mode_reads_the_template_of_a_new_trunk_and_writes_nothing():
