@@ -30,7 +30,7 @@ import os
 import stat
 import sys
 
-from harness import marked_line, run_playbook, write_json
+from harness import run_playbook, write_json
 
 # kind -> count at scale 1; "rules" are half inbound, half outbound
 SIZES = {"departments": 20, "users": 500, "queues": 30, "ring_groups": 30, "receptionists": 20, "rules": 50,
@@ -154,7 +154,7 @@ def saved_export(workdir, vars_file):
 def run_phase(sim, env, workdir, name, playbook, vars_file):
     log = os.path.join(workdir, "module-%s.jsonl" % name)
     extra = ["-e", "ansible_python_interpreter=" + wrapper(workdir, log)] if name in MODULE_OF else []
-    seconds, peak, text = run_playbook(playbook, vars_file, env, os.path.join(workdir, "pbx-%s.log" % name), extra)
+    seconds, peak, _log_text = run_playbook(playbook, vars_file, env, os.path.join(workdir, "pbx-%s.log" % name), extra)
     requests = sim.requests()
     by_set = {}
     for method, set_name, paged in requests:
@@ -166,9 +166,19 @@ def run_phase(sim, env, workdir, name, playbook, vars_file):
         module = module_process(log, MODULE_OF[name])
         result.update(module_s=module["seconds"], module_mib=module["peak_kib"] / 1024.0,
                       result_mb=module["result_bytes"] / 1e6)
-        marker = "BENCH-EXPORT" if name in ("export", "floor") else "BENCH-PBX"
-        result["outcome"] = marked_line(text, marker)
+        result["outcome"] = outcome(name, log)
     return result
+
+
+def outcome(name, log):
+    """What the phase's task answered, from the module's recorded result: item counts per kind for an export,
+    else changed and the created count per kind (text, as a playbook would print them)."""
+    with open(log + ".result") as recorded:
+        answer = json.load(recorded)
+    if name in ("export", "floor"):
+        return dict((kind, str(len(items))) for kind, items in answer["config"].items())
+    created = dict(("created." + kind, str(counts["created"])) for kind, counts in answer["summary"].items())
+    return dict(created, changed=str(answer["changed"]))
 
 
 def wrapper(workdir, log):
@@ -219,9 +229,24 @@ def pages(count):
     return count // PAGE + 1
 
 
-def limit(figures, phase):
-    """One ansible-playbook start plus the phase's requests at the added latency."""
-    return figures["start_seconds"] + figures["phases"][phase]["requests"] * figures["latency_ms"] / 1000.0
+def limit(figures, phase, start="start_seconds"):
+    """One ansible-playbook start plus the phase's requests at the added latency.
+
+    start: "start_seconds", the bare start (a task that runs no module), or "module_start_seconds", the
+    start of a run of one module task (ping), which every module task pays whatever it does.
+    """
+    return figures[start] + figures["phases"][phase]["requests"] * figures["latency_ms"] / 1000.0
+
+
+def ratios(figures, seconds, phase):
+    """(text, ratio the verdict takes): seconds against the phase's limit from either start."""
+    bare = limit(figures, phase)
+    text = "%.1f s: %.2f× of %.2f s (bare start)" % (seconds, seconds / bare, bare)
+    if "module_start_seconds" not in figures:  # figures saved before the module start was measured
+        return text, seconds / bare
+    with_module = limit(figures, phase, "module_start_seconds")
+    return text + ", %.2f× of %.2f s (start with a module task)" % (seconds / with_module, with_module), \
+        seconds / with_module
 
 
 def targets(figures, mark):
@@ -230,14 +255,12 @@ def targets(figures, mark):
     phases = figures["phases"]
     rows = []
     for phase, label in (("export", "`pbx_export`"), ("noop", "no-op `pbx`")):
-        bound = limit(figures, phase)
-        ratio = phases[phase]["seconds"] / bound
-        rows.append("| whole PBX: %s within 2× of start + requests × %d ms (%.2f s) | %.1f s: %.2f× | %s |" % (
-            label, figures["latency_ms"], bound, phases[phase]["seconds"], ratio, mark(ratio <= 2)))
+        text, ratio = ratios(figures, phases[phase]["seconds"], phase)
+        rows.append("| whole PBX: %s within 2× of start + requests × %d ms | %s | %s |" % (
+            label, figures["latency_ms"], text, mark(ratio <= 2)))
     if "floor" in phases:
-        bound = limit(figures, "export")
-        rows.append("| whole PBX: a module that only answers the exported config, against the `pbx_export` limit (%.2f s) "
-                    "| %.1f s: %.2f× | floor |" % (bound, phases["floor"]["seconds"], phases["floor"]["seconds"] / bound))
+        rows.append("| whole PBX: a module that only answers the exported config, against the `pbx_export` limits "
+                    "| %s | floor |" % ratios(figures, phases["floor"]["seconds"], "export")[0])
     loops_label = "whole PBX: `pbx` creating it at least 30× faster than typed-module loops"
     if "loops" in phases:
         speedup = phases["loops"]["seconds"] / phases["create"]["seconds"]
@@ -273,27 +296,34 @@ def section(figures):
     lines = ["## A whole PBX in one task", "",
              "The configuration%s: %s, in the option format of the typed modules (users by number, departments by "
              "name, agents, members and destinations by number, the trunk by name); a fresh simulator also holds "
-             "its built-in data (%s). The limit of a phase is one `ansible-playbook` start (%.2f s) plus its "
-             "requests × %d ms. The module process is timed and its peak RSS taken by an interpreter wrapper "
+             "its built-in data (%s). The limit of a phase is one `ansible-playbook` start plus its requests × %d ms, "
+             "from either of two starts: the bare start (%.2f s, a play of one task that runs no module) and the "
+             "start with one module task (%s, a play of one `ansible.builtin.ping` task: the payload built and the "
+             "module process that any module task pays); the verdict takes the second. Each phase's playbook holds "
+             "its one task, registered; the outcome is read from the module's recorded result. The module process "
+             "is timed and its peak RSS taken by an interpreter wrapper "
              "(`ansible_python_interpreter`); the rest of a phase's time is `ansible-playbook` itself: its start, "
-             "the config templated into the task, the result parsed, registered and printed. The module that only "
+             "the config templated into the task, the result parsed and registered. The module that only "
              "answers the exported config is held to the export's limit: no module returning that config can take "
              "less time." % (
                  scale, ", ".join("%d %s" % (count, kind.replace("_", " ")) for kind, count in items.items()),
                  ", ".join("%d %s" % (count, kind) for kind, count in figures["builtin"].items() if count),
-                 figures["start_seconds"], figures["latency_ms"]),
+                 figures["latency_ms"], figures["start_seconds"],
+                 "%.2f s" % figures["module_start_seconds"] if "module_start_seconds" in figures else "not measured"),
              "",
-             "| phase | wall time (s) | requests | writes | limit (s) | × limit | module process (s) | its result (MB) "
-             "| rest (s) | module peak RSS (MiB) | largest process (MiB) |",
+             "| phase | wall time (s) | requests | writes | limit (s): bare start / with a module task "
+             "| × limit | module process (s) | its result (MB) | rest (s) | module peak RSS (MiB) "
+             "| largest process (MiB) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    starts = [start for start in ("start_seconds", "module_start_seconds") if start in figures]
     for name, _playbook, label in [p for p in PHASES if p[0] in phases]:
         phase = phases[name]
-        bound = limit(figures, "export" if name == "floor" else name)
+        bounds = [limit(figures, "export" if name == "floor" else name, start) for start in starts]
         module = ("%.1f" % phase["module_s"], "%.1f" % phase["result_mb"], "%.1f" % (phase["seconds"] - phase["module_s"]),
                   "%.0f" % phase["module_mib"]) if "module_s" in phase else ("",) * 4
-        lines.append("| %s | %.1f | %d | %d | %.1f | %.1f× | %s | %.0f |" % (
-            label, phase["seconds"], phase["requests"], phase["writes"], bound, phase["seconds"] / bound,
-            " | ".join(module), phase["playbook_mib"]))
+        lines.append("| %s | %.1f | %d | %d | %s | %s | %s | %.0f |" % (
+            label, phase["seconds"], phase["requests"], phase["writes"], " / ".join("%.1f" % b for b in bounds),
+            " / ".join("%.1f×" % (phase["seconds"] / b) for b in bounds), " | ".join(module), phase["playbook_mib"]))
     lines += ["", "Requests per kind: *pages* read (GETs of 100 entities) + other reads (one entity, a function) / "
               "writes. The *pages* column is what one paged read of the kind costs (entities on the PBX // 100 + 1); "
               "the model is one paged read per phase, plus the re-read of what a create changed.", "",
