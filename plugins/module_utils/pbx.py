@@ -288,6 +288,7 @@ class Run:
         self.purged = []
         self.failed = None
         self.numbering = threading.Lock()
+        self.create_failed = threading.Event()
 
     # -- plan
 
@@ -422,7 +423,9 @@ class Run:
         if plan.action == reconcile.CREATE:
             try:
                 with self._numbering(item.kind):
-                    key = reconcile.create(self.client, item.kind.schema, plan.changes, plan.create_args)
+                    if self.create_failed.is_set():  # while this one waited for its turn: the run stops unwritten
+                        return
+                    key = self._create(item.kind, plan)
             except reconcile.XapiError as exc:
                 if getattr(exc, "created", None) is not None:  # it exists, with its basic properties only
                     item.entity, item.operation = exc.created, "created"
@@ -433,6 +436,14 @@ class Run:
         elif plan.changes:
             reconcile.update(self.client, item.kind.schema, plan.current, plan.changes)
             item.operation = "updated"
+
+    def _create(self, kind, plan):
+        """POST what plan creates; a failure is known before the numbering lock is let go."""
+        try:
+            return reconcile.create(self.client, kind.schema, plan.changes, plan.create_args)
+        except Exception:
+            self.create_failed.set()
+            raise
 
     def _learn_created(self, item):
         kind = item.kind

@@ -407,6 +407,20 @@ def test_a_trunk_that_gives_its_number_is_created_before_those_the_pbx_numbers()
     assert numbers["Provider D"] == "10001" and sorted(numbers.values()) == ["10001", "10002", "10003"]
 
 
+def test_a_failed_trunk_stops_the_trunks_waiting_for_their_number():
+    fake = numbering_pbx()
+    fake.fail(odata_error(400, "Gateway.Host:\nWARNINGS.XAPI.INVALID", [{"message": "WARNINGS.XAPI.INVALID",
+                                                                        "target": "Gateway.Host"}]),
+              method="POST", path="/Trunks")
+    config = {"trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
+    result = apply(fake, config=config)
+    assert result.failed and "WARNINGS.XAPI.INVALID" in result["msg"]
+    # the other two were already waiting for the lock when the first POST failed: neither is built nor sent
+    assert [c.method for c in fake.api_calls() if c.method != "GET"] == ["POST"]
+    assert len(init_trunk_calls(fake)) == 3 + 1  # the check of each before any write, and the failed build
+    assert result["summary"]["trunks"] == counts() and result["results"]["trunks"] == []
+
+
 def stale_numbers(stale_builds):
     """A PBX whose first template builds offer a number another task took meanwhile (Provider A's 10000)."""
     fake = typed_pbx()
