@@ -12,6 +12,8 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not a target, kept for the compile test
     from urllib import quote  # type: ignore
 
+from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
+
 # XAPI refuses $top above 100.
 MAX_PAGE_SIZE = 100
 # Keep OData syntax readable in the query string; everything else is encoded.
@@ -59,6 +61,20 @@ def build_query(select=None, expand=None, filter=None, top=None, skip=None, coun
     return "&".join("%s=%s" % (name, quote(value, safe=_SAFE)) for name, value in pairs)
 
 
+def check_page(path, skip, items, before, key):
+    """Refuse a page that repeats the page before it: a server (or a proxy) that drops $skip answers the first
+    page for every skip, and a read that went on would never end.
+
+    Pages are compared only when each item holds key (the property they are ordered by, unique): pages of a
+    projection without it (Enabled only) may be equal and still differ.
+    """
+    if skip and items and items == before and all(isinstance(i, dict) and i.get(key) is not None for i in items):
+        raise XapiError("GET %s: the page at $skip=%d holds the same %d entities as the page before it, so the "
+                        "server ignores $skip and the collection cannot be read in pages." % (path, skip, len(items)),
+                        method="GET", path=path,
+                        hint="a proxy between here and the PBX must pass the query string on unchanged.")
+
+
 def entity(body):
     """An entity without its OData annotations (@odata.context and the like)."""
     if not isinstance(body, dict):
@@ -73,10 +89,12 @@ def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", p
     server hands one out (the spec declares none, but a server may page itself).
     """
     page_size = min(page_size, MAX_PAGE_SIZE)
-    skip = 0
+    skip, before = 0, None
     while True:
         query = build_query(select=select, expand=expand, filter=filter, orderby=orderby, top=page_size, skip=skip)
         page = client.get(path, query=query) or {}
+        check_page(path, skip, page.get("value"), before, orderby)
+        before = page.get("value")
         received = 0
         while True:
             items = page.get("value") or []

@@ -73,8 +73,11 @@ def read_collection(client, path, select=None, expand=None, orderby=None):
     if len(pages[0]) == size:
         pages += side_by_side([functools.partial(_page, client, path, query(skip=skip))
                                for skip in range(size, total, size)])
+        for number in range(1, len(pages)):
+            odata.check_page(path, size * number, pages[number], pages[number - 1], orderby)
         while len(pages[-1]) == size:
             pages.append(_page(client, path, query(skip=size * len(pages))))
+            odata.check_page(path, size * (len(pages) - 1), pages[-1], pages[-2], orderby)
     return [odata.entity(item) for page in pages for item in page]
 
 

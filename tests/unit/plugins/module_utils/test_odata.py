@@ -14,6 +14,7 @@ except ImportError:  # pragma: no cover
 import pytest
 
 from ansible_collections.threecx.xapi.plugins.module_utils import odata
+from ansible_collections.threecx.xapi.plugins.module_utils.client import XapiError
 from ansible_collections.threecx.xapi.tests.unit.plugins.xapi_fakes import BASE_URL, FakeResponse, FakeXapi, make_client
 
 
@@ -77,6 +78,24 @@ def test_iterate_asks_once_more_after_a_full_last_page():
     fake = _many(100)
     assert len(list(odata.iterate(make_client(fake), "/CallFlowApps"))) == 100
     assert len(fake.api_calls()) == 2
+
+
+def test_iterate_stops_when_the_server_ignores_skip():
+    fake = _many(250)
+    fake.fail(FakeResponse(200, {"value": [{"Id": n} for n in range(1, 101)]}), method="GET", times=2)
+    read = odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])
+    with pytest.raises(XapiError) as caught:
+        list(read)
+    assert caught.value.message.startswith("GET /CallFlowApps: the page at $skip=100 holds the same 100 entities")
+    assert len(fake.api_calls()) == 2
+
+
+def test_iterate_reads_on_through_equal_pages_of_a_projection_without_the_key():
+    fake = _many(250)
+    same = FakeResponse(200, {"value": [{"Name": "App"}] * 100})
+    fake.fail(same, method="GET", times=2)  # select=Name only: two pages of apps of one name are not a repeat
+    assert len(list(odata.iterate(make_client(fake), "/CallFlowApps", select=["Name"]))) == 250
+    assert len(fake.api_calls()) == 3
 
 
 def test_iterate_never_asks_more_than_100():

@@ -12,6 +12,8 @@ import json
 import threading
 import time
 
+import pytest
+
 from ansible_collections.threecx.xapi.plugins.module_utils import kinds, pbx as pbx_utils, reconcile, schema
 from ansible_collections.threecx.xapi.plugins.modules import pbx as pbx_module, pbx_export
 from ansible_collections.threecx.xapi.tests.unit.plugins.entity_fakes import TRUNK_TEMPLATE, typed_pbx
@@ -631,6 +633,44 @@ def test_a_server_that_does_not_count_is_read_page_after_page():
     fake.counts = False
     assert [u["Id"] for u in read_users(fake)] == list(range(1, 151))
     assert user_pages(fake) == [(0, ""), (0, "true"), (100, "")]
+
+
+def skip_ignored(fake, monkeypatch, counted=None):
+    """The fake as a server (or a proxy) that drops $skip: every page is the first; counted overrides the count.
+
+    After ten pages it answers an empty one, so that a read that does not notice ends (and its test fails).
+    """
+    answer, pages = fake._list, []
+
+    def first_page_always(call, name):
+        pages.append(call.query.pop("$skip", None))
+        body = answer(call, name).json()
+        if len(pages) > 10:
+            body["value"] = []
+        if counted is not None and "@odata.count" in body:
+            body["@odata.count"] = counted
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", first_page_always)
+
+
+@pytest.mark.parametrize("counts, counted", [(True, None), (True, 100), (False, None)],
+                         ids=["counted", "counted-before-more-were-added", "not-counted"])
+def test_a_server_that_ignores_skip_fails_the_read_instead_of_reading_forever(monkeypatch, counts, counted):
+    fake = many_users(250)
+    fake.counts = counts
+    skip_ignored(fake, monkeypatch, counted)
+    with pytest.raises(reconcile.XapiError) as caught:
+        read_users(fake)
+    assert "$skip=100 holds the same 100 entities as the page before it" in caught.value.message
+    assert "query string" in caught.value.hint and caught.value.path == "/Users"
+    assert len(fake.api_calls()) <= 4  # the first page, the pages its count names (or the next one), no more
+
+
+def test_a_pbx_task_on_a_server_that_ignores_skip_fails_before_any_write(monkeypatch):
+    fake = many_users(150)
+    skip_ignored(fake, monkeypatch)
+    result = apply(fake, config={"users": [{"number": "1001", "first_name": "Changed"}]})
+    assert result.failed and "ignores $skip" in result["msg"] and writes(fake) == []
 
 
 # -- a script that embeds a secret: diff_script=false --------------------------------------------------
