@@ -86,7 +86,10 @@ def test_iterate_stops_when_the_server_ignores_skip():
     read = odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])
     with pytest.raises(XapiError) as caught:
         list(read)
-    assert caught.value.message.startswith("GET /CallFlowApps: the page at $skip=100 holds the same 100 entities")
+    assert caught.value.message == ("GET /CallFlowApps: the page at $skip=100 holds the same 100 entities as the page "
+                                    "before it, so the server ignores $skip and the collection cannot be read in pages.")
+    assert (caught.value.method, caught.value.path) == ("GET", "/CallFlowApps")
+    assert caught.value.hint == "a proxy between here and the PBX must pass the query string on unchanged."
     assert len(fake.api_calls()) == 2
 
 
