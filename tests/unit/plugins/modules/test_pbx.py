@@ -663,7 +663,28 @@ def test_a_server_that_ignores_skip_fails_the_read_instead_of_reading_forever(mo
         read_users(fake)
     assert "$skip=100 holds the same 100 entities as the page before it" in caught.value.message
     assert "query string" in caught.value.hint and caught.value.path == "/Users"
-    assert len(fake.api_calls()) <= 4  # the first page, the pages its count names (or the next one), no more
+    # the first page and the pages its count names; with a count too low, the next page; without one, the first
+    # page (counted) and then page after page
+    assert len(fake.api_calls()) == {(True, None): 3, (True, 100): 2, (False, None): 3}[(counts, counted)]
+
+
+@pytest.mark.parametrize("counted", [None, 100], ids=["counted", "counted-before-more-were-added"])
+def test_a_server_that_repeats_a_later_page_fails_the_read_at_that_page(monkeypatch, counted):
+    fake = many_users(300)
+    answer = fake._list
+
+    def third_page_repeats_the_second(call, name):
+        if call.query.get("$skip") == "200":
+            call.query["$skip"] = "100"
+        body = answer(call, name).json()
+        if counted is not None and "@odata.count" in body:
+            body["@odata.count"] = counted
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", third_page_repeats_the_second)
+    with pytest.raises(reconcile.XapiError) as caught:
+        read_users(fake)
+    assert "the page at $skip=200 holds the same 100 entities as the page before it" in caught.value.message
+    assert len(fake.api_calls()) == 3
 
 
 def test_a_pbx_task_on_a_server_that_ignores_skip_fails_before_any_write(monkeypatch):
