@@ -61,18 +61,24 @@ def build_query(select=None, expand=None, filter=None, top=None, skip=None, coun
     return "&".join("%s=%s" % (name, quote(value, safe=_SAFE)) for name, value in pairs)
 
 
-def check_page(path, skip, items, before, key):
-    """Refuse a page that repeats the page before it: a server (or a proxy) that drops $skip answers the first
-    page for every skip, and a read that went on would never end.
+def check_page(path, skip, items, seen, key):
+    """Refuse a page that holds only entities of the pages before it: a server (or a proxy) that drops $skip,
+    always or now and then, answers the first page again, and a read that went on would never end (or would
+    hold some entities twice and miss others). seen: the keys of the pages before, to which this page's are added.
 
-    Pages are compared only when each item holds key (the property they are ordered by, unique): pages of a
-    projection without it (Enabled only) may be equal and still differ.
+    Pages are checked only when each item holds key (the property they are ordered by, unique): pages of a
+    projection without it (Enabled only) may be equal and still differ. A page that repeats a few entities
+    (one was added before them while the pages were read) is not refused.
     """
-    if skip and items and items == before and all(isinstance(i, dict) and i.get(key) is not None for i in items):
-        raise XapiError("GET %s: the page at $skip=%d holds the same %d entities as the page before it, so the "
-                        "server ignores $skip and the collection cannot be read in pages." % (path, skip, len(items)),
+    keys = [item.get(key) if isinstance(item, dict) else None for item in items or []]
+    if not keys or not all(isinstance(k, (str, int)) for k in keys):
+        return
+    if skip and seen.issuperset(keys):
+        raise XapiError("GET %s: the page at $skip=%d holds only entities of the pages before it, so the server "
+                        "ignores $skip and the collection cannot be read in pages." % (path, skip),
                         method="GET", path=path,
                         hint="a proxy between here and the PBX must pass the query string on unchanged.")
+    seen.update(keys)
 
 
 def entity(body):
@@ -89,12 +95,11 @@ def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", p
     server hands one out (the spec declares none, but a server may page itself).
     """
     page_size = min(page_size, MAX_PAGE_SIZE)
-    skip, before = 0, None
+    skip, seen = 0, set()
     while True:
         query = build_query(select=select, expand=expand, filter=filter, orderby=orderby, top=page_size, skip=skip)
         page = client.get(path, query=query) or {}
-        check_page(path, skip, page.get("value"), before, orderby)
-        before = page.get("value")
+        check_page(path, skip, page.get("value"), seen, orderby)
         received = 0
         while True:
             items = page.get("value") or []
@@ -104,6 +109,6 @@ def iterate(client, path, select=None, expand=None, filter=None, orderby="Id", p
             if not page.get("@odata.nextLink"):
                 break
             page = client.get_url(page["@odata.nextLink"]) or {}
-        if received < page_size:
+        if received != page_size:  # a short page ends it; more than asked for: the links held the rest
             return
         skip += page_size

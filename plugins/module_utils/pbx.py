@@ -73,11 +73,12 @@ def read_collection(client, path, select=None, expand=None, orderby=None):
     if len(pages[0]) == size:
         pages += side_by_side([functools.partial(_page, client, path, query(skip=skip))
                                for skip in range(size, total, size)])
-        for number in range(1, len(pages)):
-            odata.check_page(path, size * number, pages[number], pages[number - 1], orderby)
+        seen = set()
+        for number, page in enumerate(pages):
+            odata.check_page(path, size * number, page, seen, orderby)
         while len(pages[-1]) == size:
             pages.append(_page(client, path, query(skip=size * len(pages))))
-            odata.check_page(path, size * (len(pages) - 1), pages[-1], pages[-2], orderby)
+            odata.check_page(path, size * (len(pages) - 1), pages[-1], seen, orderby)
     return [odata.entity(item) for page in pages for item in page]
 
 
@@ -291,7 +292,7 @@ class Run:
         self.purged = []
         self.failed = None
         self.numbering = threading.Lock()
-        self.create_failed = threading.Event()
+        self.stopped = threading.Event()  # a write failed: the writes not yet sent are not sent
 
     # -- plan
 
@@ -400,7 +401,7 @@ class Run:
             self._side_by_side([i for i in self.items if i.deferred], self._write_deferred)
             for kind in reversed(self.kinds):
                 self._side_by_side([i for i in self.purged if i.kind is kind], self._delete)
-        except (reconcile.XapiError, reconcile.PlanError, SchemaError) as exc:
+        except Exception as exc:  # pylint: disable=broad-except  # reported with what was written before it
             self.failed = exc
         return self.failed
 
@@ -426,7 +427,7 @@ class Run:
         if plan.action == reconcile.CREATE:
             try:
                 with self._numbering(item.kind):
-                    if self.create_failed.is_set():  # while this one waited for its turn: the run stops unwritten
+                    if self.stopped.is_set():  # a write failed while this one waited for its turn: not sent
                         return
                     key = self._create(item.kind, plan)
             except reconcile.XapiError as exc:
@@ -441,11 +442,11 @@ class Run:
             item.operation = "updated"
 
     def _create(self, kind, plan):
-        """POST what plan creates; a failure is known before the numbering lock is let go."""
+        """POST what plan creates; a failure stops the run before the numbering lock is let go."""
         try:
             return reconcile.create(self.client, kind.schema, plan.changes, plan.create_args)
         except Exception:
-            self.create_failed.set()
+            self.stopped.set()
             raise
 
     def _learn_created(self, item):
@@ -469,7 +470,14 @@ class Run:
 
     def _side_by_side(self, items, action):
         """Run action on items in parallel; stop at the first failure, named by its item."""
-        side_by_side([functools.partial(_labelled, action, item) for item in items])
+        side_by_side([functools.partial(self._attempt, action, item) for item in items])
+
+    def _attempt(self, action, item):
+        try:
+            _labelled(action, item)
+        except Exception:
+            self.stopped.set()
+            raise
 
     # -- report
 

@@ -144,10 +144,12 @@ class XapiModule(AnsibleModule):
         return mask_secrets(result, self._secret_keys)
 
     def fail_on(self, exc, **result):
-        """Fail the task from a known error type, with structured fields for XAPI errors."""
+        """Fail the task from an error, with structured fields for XAPI errors (an unexpected one is named by its type)."""
         if isinstance(exc, XapiError):
             exc.hint = exc.hint or reason_hint(exc.reasons)
             result["error"] = exc.as_dict()
+        elif not isinstance(exc, (PlanError, SchemaError)):  # a defect, or an answer nothing expected
+            self.fail_json(msg="unexpected %s: %s" % (type(exc).__name__, exc), **result)
         self.fail_json(msg=str(exc), **result)
 
 

@@ -86,8 +86,8 @@ def test_iterate_stops_when_the_server_ignores_skip():
     read = odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])
     with pytest.raises(XapiError) as caught:
         list(read)
-    assert caught.value.message == ("GET /CallFlowApps: the page at $skip=100 holds the same 100 entities as the page "
-                                    "before it, so the server ignores $skip and the collection cannot be read in pages.")
+    assert caught.value.message == ("GET /CallFlowApps: the page at $skip=100 holds only entities of the pages before "
+                                    "it, so the server ignores $skip and the collection cannot be read in pages.")
     assert (caught.value.method, caught.value.path) == ("GET", "/CallFlowApps")
     assert caught.value.hint == "a proxy between here and the PBX must pass the query string on unchanged."
     assert len(fake.api_calls()) == 2
@@ -159,6 +159,15 @@ def test_iterate_counts_the_rows_of_a_followed_next_link_toward_the_page():
     assert seen == list(range(1, 151))
     assert [c.raw_query.split("$skip=")[1].split("&")[0] if "$skip" in c.raw_query else "0" for c in fake.api_calls()] == [
         "0", "50", "100"]
+
+
+def test_iterate_ends_when_the_links_of_a_server_that_pages_itself_held_more_than_a_page():
+    fake = _many(150)  # a server that ignores $top and $skip and hands out the rest of the collection by link
+    fake.fail(FakeResponse(200, {"value": [{"Id": i} for i in range(1, 101)],
+                                 "@odata.nextLink": BASE_URL + "/xapi/v1/CallFlowApps?page=2"}))
+    fake.fail(FakeResponse(200, {"value": [{"Id": i} for i in range(101, 151)]}))
+    seen = [app["Id"] for app in odata.iterate(make_client(fake), "/CallFlowApps", select=["Id"])]
+    assert seen == list(range(1, 151)) and len(fake.api_calls()) == 2
 
 
 def test_iterate_stops_on_an_empty_answer():

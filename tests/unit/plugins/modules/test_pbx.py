@@ -423,6 +423,36 @@ def test_a_failed_trunk_stops_the_trunks_waiting_for_their_number():
     assert result["summary"]["trunks"] == counts() and result["results"]["trunks"] == []
 
 
+def test_a_failed_update_stops_the_trunks_waiting_for_their_number():
+    fake = numbering_pbx()
+    fake.fail(odata_error(400, "Gateway.Host:\nWARNINGS.XAPI.INVALID", [{"message": "WARNINGS.XAPI.INVALID",
+                                                                        "target": "Gateway.Host"}]),
+              method="PATCH", path="/Trunks")
+    config = {"trunks": [{"name": "Provider A", "direction": "Inbound"}]  # its Gateway untouched: written with the others
+              + [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
+    result = apply(fake, config=config)
+    assert result.failed and result["msg"].startswith("trunks[0]: PATCH") and "WARNINGS.XAPI.INVALID" in result["msg"]
+    posts = [c.json["Gateway"]["Name"] for c in fake.api_calls() if c.method == "POST"]
+    assert len(posts) <= 1  # only a POST already sent when the PATCH failed; none of those waiting for the lock
+    assert sorted(e["name"] for e in result["results"]["trunks"]) == sorted(posts)
+
+
+def test_an_unexpected_failure_still_reports_what_was_written():
+    fake = numbering_pbx()
+    builds, init_trunk = [], fake.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")]
+
+    def template_then_nonsense(pbx):  # the checks before any write get the template, the build does not
+        builds.append(1)
+        return init_trunk(pbx) if len(builds) <= 3 else ["not", "a", "trunk"]
+    fake.functions[("Trunks", "Pbx.InitTrunk", "generic.pv.xml")] = template_then_nonsense
+    config = {"departments": [{"name": "Marketing"}],
+              "trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
+    result = apply(fake, config=config)
+    assert result.failed and result["msg"].startswith("unexpected ")
+    assert [e["name"] for e in result["results"]["departments"]] == ["Marketing"]
+    assert result["results"]["trunks"] == [] and [c.method for c in fake.writes()] == ["POST"]
+
+
 def stale_numbers(stale_builds):
     """A PBX whose first template builds offer a number another task took meanwhile (Provider A's 10000)."""
     fake = typed_pbx()
@@ -661,11 +691,48 @@ def test_a_server_that_ignores_skip_fails_the_read_instead_of_reading_forever(mo
     skip_ignored(fake, monkeypatch, counted)
     with pytest.raises(reconcile.XapiError) as caught:
         read_users(fake)
-    assert "$skip=100 holds the same 100 entities as the page before it" in caught.value.message
+    assert "$skip=100 holds only entities of the pages before it" in caught.value.message
     assert "query string" in caught.value.hint and caught.value.path == "/Users"
     # the first page and the pages its count names; with a count too low, the next page; without one, the first
     # page (counted) and then page after page
     assert len(fake.api_calls()) == {(True, None): 3, (True, 100): 2, (False, None): 3}[(counts, counted)]
+
+
+@pytest.mark.parametrize("counts", [True, False], ids=["counted", "not-counted"])
+def test_a_server_that_drops_skip_now_and_then_fails_the_read_at_that_page(monkeypatch, counts):
+    fake = many_users(350)
+    fake.counts = counts
+    answer = fake._list
+
+    def first_page_again_at_200(call, name):  # in reverse order too: the same entities, however ordered
+        dropped = call.query.get("$skip") == "200"
+        if dropped:
+            call.query.pop("$skip")
+        response = answer(call, name)
+        if not dropped:
+            return response
+        body = response.json()
+        body["value"].reverse()
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", first_page_again_at_200)
+    with pytest.raises(reconcile.XapiError) as caught:
+        read_users(fake)
+    assert "the page at $skip=200 holds only entities of the pages before it" in caught.value.message
+
+
+def test_a_page_that_repeats_a_few_entities_is_read_on(monkeypatch):
+    fake = many_users(250)
+    answer = fake._list
+
+    def one_added_before_the_second_page(call, name):  # the second page starts with the first page's last user
+        response = answer(call, name)
+        if call.query.get("$skip") != "100":
+            return response
+        body = response.json()
+        body["value"] = [fake.entity("Users", 100)] + body["value"][:-1]
+        return FakeResponse(200, body)
+    monkeypatch.setattr(fake, "_list", one_added_before_the_second_page)
+    assert len(read_users(fake)) == 250
 
 
 @pytest.mark.parametrize("counted", [None, 100], ids=["counted", "counted-before-more-were-added"])
@@ -683,7 +750,7 @@ def test_a_server_that_repeats_a_later_page_fails_the_read_at_that_page(monkeypa
     monkeypatch.setattr(fake, "_list", third_page_repeats_the_second)
     with pytest.raises(reconcile.XapiError) as caught:
         read_users(fake)
-    assert "the page at $skip=200 holds the same 100 entities as the page before it" in caught.value.message
+    assert "the page at $skip=200 holds only entities of the pages before it" in caught.value.message
     assert len(fake.api_calls()) == 3
 
 
