@@ -161,6 +161,13 @@ def test_iterate_counts_the_rows_of_a_followed_next_link_toward_the_page():
         "0", "50", "100"]
 
 
+def test_a_page_of_items_that_are_not_entities_is_not_checked():
+    seen = {1, 2}
+    odata.check_page("/CallFlowApps", 100, [1, 2], seen, "Id")
+    odata.check_page("/CallFlowApps", 100, [{"Id": 1}, "2"], seen, "Id")
+    assert seen == {1, 2}
+
+
 def test_iterate_ends_when_the_links_of_a_server_that_pages_itself_held_more_than_a_page():
     fake = _many(150)  # a server that ignores $top and $skip and hands out the rest of the collection by link
     fake.fail(FakeResponse(200, {"value": [{"Id": i} for i in range(1, 101)],

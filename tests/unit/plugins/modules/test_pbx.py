@@ -448,7 +448,7 @@ def test_an_unexpected_failure_still_reports_what_was_written():
     config = {"departments": [{"name": "Marketing"}],
               "trunks": [{"name": "Provider %s" % name, "template": "generic.pv.xml"} for name in "BCD"]}
     result = apply(fake, config=config)
-    assert result.failed and result["msg"].startswith("unexpected ")
+    assert result.failed and result["msg"].startswith("unexpected TypeError: ")
     assert [e["name"] for e in result["results"]["departments"]] == ["Marketing"]
     assert result["results"]["trunks"] == [] and [c.method for c in fake.writes()] == ["POST"]
 
