@@ -148,9 +148,8 @@ class XapiModule(AnsibleModule):
         if isinstance(exc, XapiError):
             exc.hint = exc.hint or reason_hint(exc.reasons)
             result["error"] = exc.as_dict()
-        elif not isinstance(exc, (PlanError, SchemaError)):  # a defect, or an answer nothing expected
-            self.fail_json(msg="unexpected %s: %s" % (type(exc).__name__, exc), **result)
-        self.fail_json(msg=str(exc), **result)
+        known = isinstance(exc, (XapiError, PlanError, SchemaError))  # else a defect, or an answer nothing expected
+        self.fail_json(msg=str(exc) if known else "unexpected %s: %s" % (type(exc).__name__, exc), **result)
 
 
 # What to do about the reasons the PBX gives (WARNINGS.XAPI.*), where the reason alone does not say.

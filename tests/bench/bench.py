@@ -288,8 +288,7 @@ def measure_all(args):
             print("ansible-playbook start with one module task: %.2f s" % module_start, flush=True)
             figures["pbx"] = pbx_bench.measure(sim, env, workdir, args.pbx_scale,
                                                lambda number: script(number, args.script_bytes),
-                                               args.latency_ms, figures["start_seconds"], args.pbx_loops)
-            figures["pbx"]["module_start_seconds"] = module_start
+                                               args.latency_ms, figures["start_seconds"], module_start, args.pbx_loops)
     finally:
         sim.stop()
     shutil.rmtree(workdir, ignore_errors=True)

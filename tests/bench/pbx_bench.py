@@ -113,7 +113,7 @@ def config(scale, script):
 
 # -- the phases -----------------------------------------------------------------
 
-def measure(sim, env, workdir, scale, script, latency_ms, start_seconds, loops=True):
+def measure(sim, env, workdir, scale, script, latency_ms, start_seconds, module_start_seconds, loops=True):
     """Every phase's wall time, requests per entity set, and the module process's time, peak RSS and result."""
     desired = config(scale, script)
     vars_file = write_json(os.path.join(workdir, "pbx.json"), {"config": desired})
@@ -138,13 +138,12 @@ def measure(sim, env, workdir, scale, script, latency_ms, start_seconds, loops=T
         if after["outcome"]["changed"] != "False" or after["writes"]:
             raise SystemExit("the typed-module loops did not build the PBX the pbx task builds: %s" % after["outcome"])
     return dict(scale=scale, items=items, builtin=builtin, latency_ms=latency_ms, start_seconds=start_seconds,
-                phases=phases)
+                module_start_seconds=module_start_seconds, phases=phases)
 
 
 def saved_export(workdir, vars_file):
     """The vars file with floor_config: the config the export phase's module answered, saved as JSON."""
-    with open(os.path.join(workdir, "module-export.jsonl.result")) as result:
-        config = json.load(result)["config"]
+    config = recorded_result(module_log(workdir, "export"))["config"]
     with open(vars_file) as source:
         variables = json.load(source)
     variables["floor_config"] = write_json(os.path.join(workdir, "exported.json"), config)
@@ -152,7 +151,7 @@ def saved_export(workdir, vars_file):
 
 
 def run_phase(sim, env, workdir, name, playbook, vars_file):
-    log = os.path.join(workdir, "module-%s.jsonl" % name)
+    log = module_log(workdir, name)
     extra = ["-e", "ansible_python_interpreter=" + wrapper(workdir, log)] if name in MODULE_OF else []
     seconds, peak, _log_text = run_playbook(playbook, vars_file, env, os.path.join(workdir, "pbx-%s.log" % name), extra)
     requests = sim.requests()
@@ -173,12 +172,22 @@ def run_phase(sim, env, workdir, name, playbook, vars_file):
 def outcome(name, log):
     """What the phase's task answered, from the module's recorded result: item counts per kind for an export,
     else changed and the created count per kind (text, as a playbook would print them)."""
-    with open(log + ".result") as recorded:
-        answer = json.load(recorded)
+    answer = recorded_result(log)
     if name in ("export", "floor"):
         return dict((kind, str(len(items))) for kind, items in answer["config"].items())
     created = dict(("created." + kind, str(counts["created"])) for kind, counts in answer["summary"].items())
     return dict(created, changed=str(answer["changed"]))
+
+
+def module_log(workdir, phase):
+    """Where the wrapper records the module processes of a phase."""
+    return os.path.join(workdir, "module-%s.jsonl" % phase)
+
+
+def recorded_result(log):
+    """The result of the last module process the wrapper recorded in log."""
+    with open(log + ".result") as recorded:
+        return json.load(recorded)
 
 
 def wrapper(workdir, log):
@@ -238,13 +247,19 @@ def limit(figures, phase, start="start_seconds"):
     return figures[start] + figures["phases"][phase]["requests"] * figures["latency_ms"] / 1000.0
 
 
+def verdict_start(figures):
+    """The start a verdict takes: with a module task, where measured (figures saved before were not)."""
+    return "module_start_seconds" if "module_start_seconds" in figures else "start_seconds"
+
+
 def ratios(figures, seconds, phase):
     """(text, ratio the verdict takes): seconds against the phase's limit from either start."""
     bare = limit(figures, phase)
     text = "%.1f s: %.2f× of %.2f s (bare start)" % (seconds, seconds / bare, bare)
-    if "module_start_seconds" not in figures:  # figures saved before the module start was measured
+    start = verdict_start(figures)
+    if start == "start_seconds":
         return text, seconds / bare
-    with_module = limit(figures, phase, "module_start_seconds")
+    with_module = limit(figures, phase, start)
     return text + ", %.2f× of %.2f s (start with a module task)" % (seconds / with_module, with_module), \
         seconds / with_module
 
@@ -302,8 +317,7 @@ def section(figures):
              "module process that any module task pays); the verdict takes the second. Each phase's playbook holds "
              "its one task, registered; the outcome is read from the module's recorded result (what a later task of a "
              "playbook does with the registered result, such as templating it into a file, is not timed). The "
-             "module process "
-             "is timed and its peak RSS taken by an interpreter wrapper "
+             "module process is timed and its peak RSS taken by an interpreter wrapper "
              "(`ansible_python_interpreter`); the rest of a phase's time is `ansible-playbook` itself: its start, "
              "the config templated into the task, the result parsed and registered. The module that only "
              "answers the exported config is held to the export's limit: no module returning that config can take "
@@ -372,14 +386,14 @@ def where_the_time_goes(figures):
                      "Python, imports the collection and reads what it refers to (a user task lists the departments "
                      "to find its own by name)." % (tasks, phases["loops"]["seconds"] / tasks))
     if "floor" in phases:
-        start = "module_start_seconds" if "module_start_seconds" in figures else "start_seconds"
-        room = 2 * limit(figures, "export", start) - phases["floor"]["seconds"]
+        budget = 2 * limit(figures, "export", verdict_start(figures))
+        room = budget - phases["floor"]["seconds"]
         lines.append("- what a module returning the exported configuration has left for its own work within 2× of "
                      "the export's limit (%.2f s), by the floor phase: %.2f s, to send %d requests (read side by side) "
                      "and convert %d entities. The floor module spends it on nothing: the rest is `ansible-playbook` "
                      "handling a result of %.1f MB. Each phase is one run: runs of the same phase differ by a few "
                      "tenths of a second." % (
-                         2 * limit(figures, "export", start), room, phases["export"]["requests"],
+                         budget, room, phases["export"]["requests"],
                          sum(figures["items"].values()) + sum(figures["builtin"].values()),
                          phases["floor"]["result_mb"]))
     return lines + [""]

@@ -665,22 +665,35 @@ def test_a_server_that_does_not_count_is_read_page_after_page():
     assert user_pages(fake) == [(0, ""), (0, "true"), (100, "")]
 
 
-def skip_ignored(fake, monkeypatch, counted=None):
-    """The fake as a server (or a proxy) that drops $skip: every page is the first; counted overrides the count.
+def serve_pages(monkeypatch, fake, skip=None, edit=None, counted=None):
+    """The fake as a server that answers a page read at $skip=asked with its page at skip(asked) (None: the first),
+    then lets edit(asked, body) change the answer; counted overrides the count it gives."""
+    answer = fake._list
 
-    After ten pages it answers an empty one, so that a read that does not notice ends (and its test fails).
-    """
-    answer, pages = fake._list, []
-
-    def first_page_always(call, name):
-        pages.append(call.query.pop("$skip", None))
+    def pages(call, name):
+        asked = call.query.pop("$skip", None)
+        served = skip(asked) if skip else asked
+        if served is not None:
+            call.query["$skip"] = served
         body = answer(call, name).json()
-        if len(pages) > 10:
-            body["value"] = []
+        if edit:
+            edit(asked, body)
         if counted is not None and "@odata.count" in body:
             body["@odata.count"] = counted
         return FakeResponse(200, body)
-    monkeypatch.setattr(fake, "_list", first_page_always)
+    monkeypatch.setattr(fake, "_list", pages)
+
+
+def skip_ignored(monkeypatch, fake, counted=None):
+    """A server (or a proxy) that drops $skip: every page is the first. After ten pages it answers an empty one,
+    so that a read that does not notice ends (and its test fails)."""
+    pages = []
+
+    def empty_after_ten(_asked, body):
+        pages.append(1)
+        if len(pages) > 10:
+            body["value"] = []
+    serve_pages(monkeypatch, fake, skip=lambda asked: None, edit=empty_after_ten, counted=counted)
 
 
 @pytest.mark.parametrize("counts, counted", [(True, None), (True, 100), (False, None)],
@@ -688,7 +701,7 @@ def skip_ignored(fake, monkeypatch, counted=None):
 def test_a_server_that_ignores_skip_fails_the_read_instead_of_reading_forever(monkeypatch, counts, counted):
     fake = many_users(250)
     fake.counts = counts
-    skip_ignored(fake, monkeypatch, counted)
+    skip_ignored(monkeypatch, fake, counted)
     with pytest.raises(reconcile.XapiError) as caught:
         read_users(fake)
     assert "$skip=100 holds only entities of the pages before it" in caught.value.message
@@ -702,19 +715,11 @@ def test_a_server_that_ignores_skip_fails_the_read_instead_of_reading_forever(mo
 def test_a_server_that_drops_skip_now_and_then_fails_the_read_at_that_page(monkeypatch, counts):
     fake = many_users(350)
     fake.counts = counts
-    answer = fake._list
 
-    def first_page_again_at_200(call, name):  # in reverse order too: the same entities, however ordered
-        dropped = call.query.get("$skip") == "200"
-        if dropped:
-            call.query.pop("$skip")
-        response = answer(call, name)
-        if not dropped:
-            return response
-        body = response.json()
-        body["value"].reverse()
-        return FakeResponse(200, body)
-    monkeypatch.setattr(fake, "_list", first_page_again_at_200)
+    def reversed_at_200(asked, body):  # the same entities, however ordered
+        if asked == "200":
+            body["value"].reverse()
+    serve_pages(monkeypatch, fake, skip=lambda asked: None if asked == "200" else asked, edit=reversed_at_200)
     with pytest.raises(reconcile.XapiError) as caught:
         read_users(fake)
     assert "the page at $skip=200 holds only entities of the pages before it" in caught.value.message
@@ -722,32 +727,18 @@ def test_a_server_that_drops_skip_now_and_then_fails_the_read_at_that_page(monke
 
 def test_a_page_that_repeats_a_few_entities_is_read_on(monkeypatch):
     fake = many_users(250)
-    answer = fake._list
 
-    def one_added_before_the_second_page(call, name):  # the second page starts with the first page's last user
-        response = answer(call, name)
-        if call.query.get("$skip") != "100":
-            return response
-        body = response.json()
-        body["value"] = [fake.entity("Users", 100)] + body["value"][:-1]
-        return FakeResponse(200, body)
-    monkeypatch.setattr(fake, "_list", one_added_before_the_second_page)
+    def one_added_before_the_second_page(asked, body):  # the second page starts with the first page's last user
+        if asked == "100":
+            body["value"] = [fake.entity("Users", 100)] + body["value"][:-1]
+    serve_pages(monkeypatch, fake, edit=one_added_before_the_second_page)
     assert len(read_users(fake)) == 250
 
 
 @pytest.mark.parametrize("counted", [None, 100], ids=["counted", "counted-before-more-were-added"])
 def test_a_server_that_repeats_a_later_page_fails_the_read_at_that_page(monkeypatch, counted):
     fake = many_users(300)
-    answer = fake._list
-
-    def third_page_repeats_the_second(call, name):
-        if call.query.get("$skip") == "200":
-            call.query["$skip"] = "100"
-        body = answer(call, name).json()
-        if counted is not None and "@odata.count" in body:
-            body["@odata.count"] = counted
-        return FakeResponse(200, body)
-    monkeypatch.setattr(fake, "_list", third_page_repeats_the_second)
+    serve_pages(monkeypatch, fake, skip=lambda asked: "100" if asked == "200" else asked, counted=counted)
     with pytest.raises(reconcile.XapiError) as caught:
         read_users(fake)
     assert "the page at $skip=200 holds only entities of the pages before it" in caught.value.message
@@ -756,7 +747,7 @@ def test_a_server_that_repeats_a_later_page_fails_the_read_at_that_page(monkeypa
 
 def test_a_pbx_task_on_a_server_that_ignores_skip_fails_before_any_write(monkeypatch):
     fake = many_users(150)
-    skip_ignored(fake, monkeypatch)
+    skip_ignored(monkeypatch, fake)
     result = apply(fake, config={"users": [{"number": "1001", "first_name": "Changed"}]})
     assert result.failed and "ignores $skip" in result["msg"] and writes(fake) == []
 
